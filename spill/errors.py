@@ -1,0 +1,35 @@
+"""Errors spill raises on purpose. The CLI prints ``str(err)`` on one line and exits 1.
+
+    SpillError
+     ├── UsageError      bad command-line input (missing folder, unknown format)
+     ├── CaseError       the case file cannot be opened, created or trusted
+     ├── RuleError       a rule file is malformed ("file:line: what is wrong")
+     └── Unreadable      one file cannot be read; the engine records it and goes on
+          └── Skipped    one file is deliberately not read (encrypted, binary, limit hit)
+"""
+
+from __future__ import annotations
+
+
+class SpillError(Exception):
+    """Base of every error spill raises on purpose."""
+
+
+class UsageError(SpillError):
+    """The command line asks for something that cannot be done."""
+
+
+class CaseError(SpillError):
+    """The case file is missing, foreign, newer than this spill, or unwritable."""
+
+
+class RuleError(SpillError):
+    """A rule file is malformed; the message starts with ``file:line:``."""
+
+
+class Unreadable(SpillError):
+    """A file (or archive member) could not be read; recorded as status ``error``."""
+
+
+class Skipped(Unreadable):
+    """A file is deliberately not read (encrypted, binary, over a limit); status ``skipped``."""
