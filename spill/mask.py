@@ -1,0 +1,87 @@
+"""Masked previews: enough of a value to recognise it, not enough to use it."""
+
+from __future__ import annotations
+
+import re
+
+DOT = "•"
+
+_CARD_LIKE = {"CREDIT_CARD", "US_BANK_NUMBER", "BANK_ACCOUNT", "IBAN_CODE", "ABA_ROUTING_NUMBER"}
+_CREDENTIAL_PREFIX = re.compile(r"^(?:[A-Za-z]{2,6}[_-](?:[A-Za-z]{2,6}[_-])?|AKIA|ASIA|AIza|-----BEGIN)")
+
+
+def mask(value: str | None, entity_type: str = "") -> str | None:
+    """Return a masked preview of ``value`` for display and storage.
+
+    >>> mask("priya.sharma@gmail.com", "EMAIL_ADDRESS")
+    'pr•••@gmail.com'
+    >>> mask("4539 1488 0343 6467", "CREDIT_CARD")
+    '•••• •••• •••• 6467'
+    >>> mask("Priya Sharma", "PERSON")
+    'P••• S•••'
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return ""
+    if entity_type == "PRIVATE_KEY" or value.startswith("-----BEGIN"):
+        header = value.splitlines()[0]
+        return header if header.startswith("-----BEGIN") else DOT * 8
+    if entity_type in ("EMAIL_ADDRESS", "UPI_ID") and "@" in value:
+        local, _, domain = value.rpartition("@")
+        return f"{local[:2]}{DOT * 3}@{domain}"
+    if entity_type == "PERSON":
+        return " ".join(f"{w[0]}{DOT * 3}" for w in value.split() if w)
+    if entity_type in _CARD_LIKE or _mostly_digits(value):
+        return _mask_keep_tail(value, 4)
+    if len(value) <= 4:
+        return DOT * len(value)
+    prefix = _CREDENTIAL_PREFIX.match(value)
+    head = prefix.group(0) if prefix and len(prefix.group(0)) < len(value) - 4 else value[:2]
+    tail = value[-2:] if len(value) >= 10 else ""
+    return f"{head}{DOT * max(3, min(12, len(value) - len(head) - len(tail)))}{tail}"
+
+
+def _mostly_digits(value: str) -> bool:
+    digits = sum(c.isdigit() for c in value)
+    return digits >= 6 and digits >= 0.6 * len(value.replace(" ", "").replace("-", ""))
+
+
+def _mask_keep_tail(value: str, keep: int) -> str:
+    """Mask every alphanumeric except the last ``keep``, keeping separators in place."""
+    alnum_positions = [i for i, c in enumerate(value) if c.isalnum()]
+    if len(alnum_positions) <= keep:
+        return DOT * len(value)
+    hidden = set(alnum_positions[:-keep])
+    return "".join(DOT if i in hidden else c for i, c in enumerate(value))
+
+
+def mask_context(text: str, target: tuple[int, int], others: list[tuple[int, int, str]],
+                 entity_type: str, width: int = 48) -> tuple[str, int, int]:
+    """Cut a snippet around ``target`` with every detected value in it masked.
+
+    Returns the snippet and where the masked target sits in it. ``others`` are every
+    (start, end, entity_type) detected in the same text, so nothing raw leaks beside it.
+    """
+    start, end = target
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    spans = sorted({(s, e, t) for s, e, t in others if e > lo and s < hi} | {(start, end, entity_type)})
+    out: list[str] = []
+    pos = lo
+    t_start = t_end = 0
+    for s, e, t in spans:
+        s, e = max(s, lo), min(e, hi)
+        if s < pos:  # overlapping detections: the earlier mask already covers it
+            continue
+        out.append(text[pos:s])
+        masked = mask(text[s:e], t) or ""
+        if (s, e) == (start, end):
+            t_start = sum(len(p) for p in out)
+            t_end = t_start + len(masked)
+        out.append(masked)
+        pos = e
+    out.append(text[pos:hi])
+    snippet = "".join(out)
+    clean = snippet.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    return clean, t_start, t_end
