@@ -14,9 +14,12 @@ engine records that and goes on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
+from spill.errors import Skipped
 from spill.model import Segment
 
 
@@ -53,3 +56,62 @@ class Member:
 
 class Extractor(Protocol):
     def __call__(self, stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]: ...
+
+
+# --- Added for the archive extractors: the per-top-level-file byte budget -------------------------
+#
+# How a per-member problem surfaces: a container extractor still *yields* the ``Member`` (name and
+# declared size), but its ``open()`` raises ``Skipped(reason)`` ("encrypted", "zip bomb: ratio 1032 >
+# 200", "symlink in archive", "expanded size limit: ...") or ``Unreadable(reason)``. The engine
+# records that member as ``skipped``/``error`` and goes on with the rest of the container. Reading a
+# stream returned by ``open()`` may also raise ``Unreadable``/``Skipped`` part-way (a corrupt
+# deflate stream, a member that expands past the budget): same handling.
+#
+# The expanded-bytes budget (``Limits.max_expanded_bytes``) is shared by everything unpacked from
+# one top-level file, however deep the nesting. The engine opens one scope per top-level file::
+#
+#     with budget_scope(Budget(limits.max_expanded_bytes)):
+#         ...run the extractor, open and recurse into members...
+#
+# Extractors find it with ``current_budget(limits)``; outside any scope each container call gets a
+# fresh budget of its own (still bounded, but not across nesting levels). Generators run in the
+# context of whoever advances them, so the engine must advance them inside the ``with`` block.
+
+
+class Budget:
+    """Bytes that may still be unpacked from one top-level file (all nesting levels together)."""
+
+    __slots__ = ("limit", "used")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def charge(self, n: int) -> None:
+        """Count ``n`` more unpacked bytes; raise ``Skipped`` once the limit is passed."""
+        self.used += n
+        if self.used > self.limit:
+            raise Skipped(f"expanded size limit: more than {self.limit} bytes unpacked")
+
+
+_BUDGET: ContextVar[Budget | None] = ContextVar("spill_extract_budget", default=None)
+
+
+@contextmanager
+def budget_scope(budget: Budget) -> Iterator[Budget]:
+    """Make ``budget`` the one every container extractor charges until the block ends."""
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+def current_budget(limits: Limits) -> Budget:
+    """The budget of the engine's current top-level file, or a fresh one from ``limits``."""
+    budget = _BUDGET.get()
+    return budget if budget is not None else Budget(limits.max_expanded_bytes)
