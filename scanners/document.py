@@ -1,0 +1,214 @@
+"""One top-level file, start to finish: kind, extraction, members, detection, findings.
+
+This is what a worker does with each file the engine hands it. Containers (archives,
+mail with attachments, mbox) recurse here with a depth limit and one byte budget per
+top-level file; every member becomes its own ``files`` row with its own hash. An
+extractor's ``Unreadable``/``Skipped`` becomes that row's status and reason — whatever
+was found before the failure is kept.
+
+Offsets: segments are laid end to end with one separator between them unless the
+extractor gives an absolute ``offset`` (overlapping windows of a huge file); the same
+:func:`positioned` walk is used by the reveal, so a finding's ``start:end`` can be
+re-read from the source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from scanners.extract import get_extractor
+from scanners.extract.base import Budget, Limits, Member, budget_scope
+from scanners.extract.kinds import detect_kind_stream
+from spill.case import FileResult, FindingRow, file_id
+from spill.errors import Skipped, Unreadable
+from spill.mask import mask, mask_context
+from spill.model import FileRecord, FileStatus, Segment
+
+DETECT_BATCH_SEGMENTS = 512
+DETECT_BATCH_CHARS = 2_000_000
+RUBRIC_TEXT_CHARS = 200_000
+RUBRIC_KINDS = {"text", "docx", "pdf", "pptx", "html", "jsonl", "json", "xml"}
+CONTAINER_SEPARATOR = "!/"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanTask:
+    path: str
+    fs_path: bytes
+    sha256: str
+    size: int | None
+    mtime: float | None
+
+
+def positioned(segments: Iterator[Segment | Member]) -> Iterator[tuple[int, Segment | Member]]:
+    """Give each segment its absolute offset in the object's extracted text."""
+    pos = 0
+    for item in segments:
+        if isinstance(item, Member):
+            yield pos, item
+            continue
+        start = item.offset if item.offset is not None else pos
+        yield start, item
+        pos = max(pos, start + len(item.text) + 1)
+
+
+def open_source(fs_path: bytes) -> BinaryIO:
+    fd = os.open(fs_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    return os.fdopen(fd, "rb")
+
+
+class DocumentScanner:
+    """Scans one top-level file with a loaded detector (one per worker)."""
+
+    def __init__(self, detector, limits: Limits) -> None:  # detector: scanners.detect.pipeline.Detector
+        self.detector = detector
+        self.limits = limits
+
+    def scan(self, task: ScanTask) -> list[FileResult]:
+        results: list[FileResult] = []
+        try:
+            stream = open_source(task.fs_path)
+        except OSError as err:
+            reason = "vanished: deleted during the scan" if isinstance(err, FileNotFoundError) else (
+                f"unreadable: {err.strerror or err}")
+            return [FileResult(_record(task.path, None, task.sha256, task.size, task.mtime, None,
+                                       FileStatus.ERROR, reason))]
+        with stream, budget_scope(Budget(self.limits.max_expanded_bytes)):
+            self._scan_object(stream, task.path, None, 0, task.sha256, task.size, task.mtime, results)
+        return results
+
+    # ------------------------------------------------------------------ objects
+    def _scan_object(self, stream: BinaryIO, path: str, parent: str | None, depth: int, sha256: str,
+                     size: int | None, mtime: float | None, results: list[FileResult]) -> None:
+        result = FileResult(_record(path, parent, sha256, size, mtime, None, FileStatus.DONE, None))
+        results.append(result)
+        try:
+            kind = kind_of(stream, path)
+        except OSError as err:
+            result.file = _replace(result.file, status=FileStatus.ERROR, reason=f"unreadable: {err}")
+            return
+        result.file = _replace(result.file, kind=kind)
+        extractor = get_extractor(kind)
+        if extractor is None:
+            reason = "empty file" if kind == "empty" else f"{kind}: no text to read"
+            result.file = _replace(result.file, status=FileStatus.SKIPPED, reason=reason)
+            return
+        batch: list[tuple[int, Segment]] = []
+        batch_chars = 0
+        rubric_parts: list[str] = []
+        rubric_chars = 0
+        seen: set[tuple[str, int, int]] = set()
+        try:
+            for offset, item in positioned(extractor(stream, self.limits)):
+                if isinstance(item, Member):
+                    self._scan_member(item, path, result.file.id, depth, results)
+                    continue
+                if not item.text:
+                    continue
+                batch.append((offset, item))
+                batch_chars += len(item.text)
+                if kind in RUBRIC_KINDS and rubric_chars < RUBRIC_TEXT_CHARS:
+                    rubric_parts.append(item.text)
+                    rubric_chars += len(item.text)
+                if len(batch) >= DETECT_BATCH_SEGMENTS or batch_chars >= DETECT_BATCH_CHARS:
+                    self._detect(batch, path, result, seen)
+                    batch, batch_chars = [], 0
+        except Skipped as err:
+            result.file = _replace(result.file, status=FileStatus.SKIPPED, reason=str(err))
+        except Unreadable as err:
+            result.file = _replace(result.file, status=FileStatus.ERROR, reason=str(err))
+        except MemoryError:
+            result.file = _replace(result.file, status=FileStatus.ERROR, reason="memory: extraction over budget")
+        except RecursionError:
+            result.file = _replace(result.file, status=FileStatus.ERROR, reason="unreadable: nesting too deep")
+        except Exception as err:  # a parser bug on hostile input must not end the scan
+            result.file = _replace(result.file, status=FileStatus.ERROR,
+                                   reason=f"unreadable: {type(err).__name__}: {str(err)[:200]}")
+        if batch:
+            self._detect(batch, path, result, seen)
+        if rubric_parts:
+            verdict = self.detector.classify("\n".join(rubric_parts), path)
+            if verdict is not None:
+                result.findings.append(FindingRow(
+                    path=path, entity_type=verdict.entity_type, category=verdict.category,
+                    severity=verdict.severity, score=verdict.score, rule=verdict.rule, start=None, end=None,
+                    line=None, location={}, preview=verdict.client or "(client not named)", context=None,
+                    ctx_start=None, ctx_end=None, value=None, client=verdict.client, signals=verdict.signals))
+
+    def _scan_member(self, member: Member, parent_path: str, parent_id: str, depth: int,
+                     results: list[FileResult]) -> None:
+        path = f"{parent_path}{CONTAINER_SEPARATOR}{member.name}"
+        if depth + 1 > self.limits.max_depth:
+            results.append(FileResult(_record(path, parent_id, None, member.size, member.mtime, None,
+                                              FileStatus.SKIPPED, f"nesting depth over {self.limits.max_depth}")))
+            return
+        try:
+            data = self._read_member(member)
+        except Skipped as err:
+            results.append(FileResult(_record(path, parent_id, None, member.size, member.mtime, None,
+                                              FileStatus.SKIPPED, str(err))))
+            return
+        except Unreadable as err:
+            results.append(FileResult(_record(path, parent_id, None, member.size, member.mtime, None,
+                                              FileStatus.ERROR, str(err))))
+            return
+        except Exception as err:
+            results.append(FileResult(_record(path, parent_id, None, member.size, member.mtime, None,
+                                              FileStatus.ERROR, f"unreadable: {type(err).__name__}: {err}"[:240])))
+            return
+        sha = hashlib.sha256(data).hexdigest()
+        self._scan_object(io.BytesIO(data), path, parent_id, depth + 1, sha, len(data), member.mtime, results)
+
+    def _read_member(self, member: Member) -> bytes:
+        """Read a member into memory (the member stream charges the per-file expanded-bytes budget)."""
+        cap = self.limits.max_member_buffer
+        if member.size is not None and member.size > cap:
+            raise Skipped(f"member too large: {member.size} bytes (buffer limit {cap})")
+        with member.open() as fh:
+            data = fh.read(cap + 1)
+        if len(data) > cap:
+            raise Skipped(f"member too large: over the {cap}-byte buffer limit")
+        return data
+
+    # ---------------------------------------------------------------- detection
+    def _detect(self, batch: list[tuple[int, Segment]], path: str, result: FileResult,
+                seen: set[tuple[str, int, int]]) -> None:
+        detections = self.detector.detect([seg for _, seg in batch])
+        for (offset, seg), found in zip(batch, detections, strict=True):
+            if not found:
+                continue
+            spans = [(d.start, d.end, d.entity_type) for d in found]
+            for d in found:
+                key = (d.entity_type, offset + d.start, offset + d.end)
+                if key in seen:
+                    continue  # the overlap of two windows of a huge file
+                seen.add(key)
+                value = seg.text[d.start:d.end]
+                context, c_start, c_end = mask_context(seg.text, (d.start, d.end), spans, d.entity_type)
+                line = seg.line + seg.text.count("\n", 0, d.start) if seg.line is not None else None
+                result.findings.append(FindingRow(
+                    path=path, entity_type=d.entity_type, category=d.category, severity=d.severity,
+                    score=d.score, rule=d.rule, start=offset + d.start, end=offset + d.end, line=line,
+                    location=dict(seg.locator), preview=mask(value, d.entity_type), context=context,
+                    ctx_start=c_start, ctx_end=c_end, value=value, record=seg.record))
+
+
+def kind_of(stream: BinaryIO, path: str) -> str:
+    return detect_kind_stream(stream, path.rsplit("/", 1)[-1])
+
+
+def _record(path: str, parent: str | None, sha256: str | None, size: int | None, mtime: float | None,
+            kind: str | None, status: FileStatus, reason: str | None) -> FileRecord:
+    return FileRecord(id=file_id(path), path=path, parent=parent, sha256=sha256, size=size, mtime=mtime,
+                      kind=kind, status=status, reason=reason)
+
+
+def _replace(rec: FileRecord, **changes: object) -> FileRecord:
+    from dataclasses import replace
+
+    return replace(rec, **changes)

@@ -1,0 +1,326 @@
+"""The scan: walk and hash in the parent, detect in workers, write through one writer.
+
+- Never the same bytes twice: a file whose sha256 was already scanned is linked to the
+  first copy (``duplicate_of``) and its findings copied; an unchanged file (same hash,
+  or same size and mtime with ``--resume``/``trust_mtime``) scanned with the same rule
+  set is not scanned again, so a re-scan after a new export only reads what changed.
+- Resume after anything: each top-level file and all its members are written in one
+  transaction, so a killed scan loses at most the files in flight; ``--resume`` (or
+  simply scanning again) continues from there.
+- Progress: events go to a ``progress`` callback (terminal bar, periodic lines or JSON
+  lines — see ``spill.progress``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scanners.document import ScanTask
+from scanners.extract.base import Limits
+from scanners.pool import Failed, Finished, ProcessPool, Started, WorkerConfig
+from scanners.walk import Entry, sha256_file, walk
+from spill.case import Case, FileResult, file_id
+from spill.errors import UsageError
+from spill.model import FileRecord, FileStatus
+
+BATCH_FILES = 32  # small files travel to a worker together
+BATCH_BYTES = 4 * 1024 * 1024
+WRITE_EVERY_FILES = 200
+WRITE_EVERY_SECONDS = 1.0
+FINAL = {"done", "skipped", "error"}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    root: Path
+    rule_dirs: tuple[Path, ...] = ()
+    jobs: int = 0  # 0: every core
+    use_ner: bool = True
+    store_values: bool = False
+    resume: bool = False
+    trust_mtime: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"root": str(self.root), "rules": [str(p) for p in self.rule_dirs], "jobs": self.jobs,
+                "ner": self.use_ner, "store_values": self.store_values, "resume": self.resume,
+                "trust_mtime": self.trust_mtime, "limits": dataclasses.asdict(self.limits)}
+
+
+@dataclass
+class Progress:
+    """What the scan has done so far; handed to the progress callback."""
+
+    files_total: int | None = None
+    bytes_total: int | None = None
+    files_done: int = 0
+    bytes_done: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    skipped: int = 0
+    findings: int = 0
+    by_category: Counter[str] = field(default_factory=Counter)
+    started: float = field(default_factory=time.monotonic)
+    first_finding_after: float | None = None
+    current: str = ""
+    finished: bool = False
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    progress: Progress
+    interrupted: bool
+    scan_id: int
+
+
+def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], None] | None = None) -> ScanSummary:
+    """Scan ``options.root`` into ``case``. Raises KeyboardInterrupt after recording an interruption."""
+    from scanners.detect.ner import model_version
+    from scanners.detect.pipeline import rules_fingerprint
+    from scanners.detect.rules import load_rules
+
+    root = options.root.resolve()
+    if not root.is_dir():
+        raise UsageError(f"cannot scan {options.root}: not a folder")
+    previous = case.last_scan()
+    if previous is not None and Path(previous.root) != root:
+        raise UsageError(f"case {case.path} holds a scan of {previous.root}, not {root}; use a new --case")
+    rules = load_rules(options.rule_dirs)
+    rules_fp = rules_fingerprint(rules, options.use_ner)
+    scan_id = case.begin_scan(str(root), options.as_json(), rules_fp, model_version())
+    state = Progress()
+    jobs = options.jobs or os.cpu_count() or 1
+    counter = threading.Thread(target=_count_share, args=(root, state), daemon=True)
+    counter.start()
+    pool = ProcessPool(WorkerConfig(options.rule_dirs, options.use_ner, options.limits), jobs)
+    run = _Run(case, options, root, scan_id, rules_fp, pool, state, progress or (lambda p: None))
+    try:
+        run.loop()
+    except BaseException:
+        pool.terminate()
+        run.flush()
+        case.finish_scan(scan_id, "interrupted", _counts(state))
+        raise
+    pool.close()
+    case.link_subjects()
+    state.finished = True
+    case.finish_scan(scan_id, "finished", _counts(state))
+    run.report()
+    return ScanSummary(state, False, scan_id)
+
+
+class _Run:
+    """The parent's loop: feed the pool, collect results, write in batches."""
+
+    def __init__(self, case: Case, options: ScanOptions, root: Path, scan_id: int, rules_fp: str,
+                 pool: ProcessPool, state: Progress, progress: Callable[[Progress], None]) -> None:
+        self.case, self.options, self.root, self.scan_id, self.rules_fp = case, options, root, scan_id, rules_fp
+        self.pool, self.state, self.progress = pool, state, progress
+        self.known = case.known_files()
+        self.by_sha = case.done_sha256()  # sha256 → path of the copy that was scanned
+        self.in_flight: dict[str, str] = {}  # sha256 → path being scanned now
+        self.waiting: dict[str, list[tuple[Entry, str]]] = {}  # copies waiting for their original
+        self.pending: list[FileResult] = []
+        self.pending_members_of: list[str] = []
+        self.last_write = time.monotonic()
+        self.last_report = 0.0
+        self.seen: set[str] = set()
+        self.tasks = self._tasks()
+        self.walk_done = False
+
+    # ------------------------------------------------------------------- loop
+    def loop(self) -> None:
+        outstanding = 0
+        while True:
+            while self.pool.idle_capacity() > 0:
+                batch = self._next_batch()
+                if not batch:
+                    break
+                self.pool.submit(batch)
+                outstanding += len(batch)
+            if self.walk_done and outstanding == 0:
+                break
+            for event in self.pool.events(0.2):
+                if isinstance(event, Started):
+                    self.state.current = event.task.path
+                elif isinstance(event, Finished):
+                    outstanding -= 1
+                    self._finished(event.task, event.results)
+                elif isinstance(event, Failed):
+                    outstanding -= 1
+                    reason = event.reason if event.reason.startswith(("timeout", "memory")) else (
+                        f"error: {event.reason}")
+                    self._finished(event.task, [FileResult(FileRecord(
+                        id=file_id(event.task.path), path=event.task.path, parent=None, sha256=event.task.sha256,
+                        size=event.task.size, mtime=event.task.mtime, kind=None, status=FileStatus.ERROR,
+                        reason=reason))])
+            retries = self.pool.take_retries()
+            if retries:
+                self.pool.submit(retries)  # these were already counted as outstanding
+            self._maybe_write()
+            self._maybe_report()
+        self._vanished()
+        self.flush()
+
+    def _next_batch(self) -> list[ScanTask]:
+        batch: list[ScanTask] = []
+        size = 0
+        for task in self.tasks:
+            batch.append(task)
+            size += task.size or 0
+            if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+                break
+        else:
+            self.walk_done = True
+        return batch
+
+    # ------------------------------------------------------------------ input
+    def _tasks(self) -> Iterator[ScanTask]:
+        """Walk, skip what is unchanged, hash, de-duplicate; yield what a worker must read."""
+        for entry in walk(self.root):
+            self.seen.add(entry.path)
+            if entry.skip_reason is not None:
+                status = FileStatus.ERROR if entry.error else FileStatus.SKIPPED
+                self._record_now(entry, None, status, entry.skip_reason)
+                continue
+            known = self.known.get(entry.path)
+            if known and self._trusts_mtime() and _same_stat(known, entry) and known[3] in FINAL \
+                    and known[4] == self.rules_fp:
+                self._unchanged(entry)
+                continue
+            try:
+                sha = sha256_file(entry.fs_path)
+            except FileNotFoundError:
+                self._record_now(entry, None, FileStatus.ERROR, "vanished: deleted during the scan")
+                continue
+            except OSError as err:
+                self._record_now(entry, None, FileStatus.ERROR, f"unreadable: {err.strerror or err}")
+                continue
+            if known and known[2] == sha and known[3] in FINAL and known[4] == self.rules_fp:
+                self._unchanged(entry)
+                continue
+            original = self.by_sha.get(sha)
+            if original is not None and original != entry.path:
+                self._link_copy(entry, sha, original)
+                continue
+            if sha in self.in_flight:
+                self.waiting.setdefault(sha, []).append((entry, sha))
+                continue
+            self.in_flight[sha] = entry.path
+            if known:
+                self.pending_members_of.append(entry.path)
+            yield ScanTask(entry.path, entry.fs_path, sha, entry.size, entry.mtime)
+
+    def _trusts_mtime(self) -> bool:
+        return self.options.resume or self.options.trust_mtime
+
+    def _unchanged(self, entry: Entry) -> None:
+        self.state.unchanged += 1
+        self.state.files_done += 1
+        self.state.bytes_done += entry.size or 0
+
+    def _record_now(self, entry: Entry, sha: str | None, status: FileStatus, reason: str) -> None:
+        rec = FileRecord(id=file_id(entry.path), path=entry.path, parent=None, sha256=sha, size=entry.size,
+                         mtime=entry.mtime, kind=None, status=status, reason=reason)
+        self.pending.append(FileResult(rec))
+        self._count_status(status)
+        self.state.files_done += 1
+
+    def _link_copy(self, entry: Entry, sha: str, original: str) -> None:
+        self.flush()  # the original's rows must be in the case before they are copied
+        rec = FileRecord(id=file_id(entry.path), path=entry.path, parent=None, sha256=sha, size=entry.size,
+                         mtime=entry.mtime, kind=None, status=FileStatus.DONE, reason=None)
+        if entry.path in self.known:
+            self.case.forget_members(entry.path)
+        self.case.link_duplicate(rec, original, self.scan_id, self.rules_fp)
+        self.state.duplicates += 1
+        self.state.files_done += 1
+        self.state.bytes_done += entry.size or 0
+
+    # ----------------------------------------------------------------- output
+    def _finished(self, task: ScanTask, results: list[FileResult]) -> None:
+        for result in results:
+            self._count_status(result.file.status)
+            self.state.findings += len(result.findings)
+            for f in result.findings:
+                self.state.by_category[str(f.category)] += 1
+            if result.findings and self.state.first_finding_after is None:
+                self.state.first_finding_after = self.state.elapsed
+        self.state.files_done += 1
+        self.state.bytes_done += task.size or 0
+        self.pending.extend(results)
+        self.in_flight.pop(task.sha256, None)
+        if results and results[0].file.status == FileStatus.DONE:
+            self.by_sha[task.sha256] = task.path
+        for entry, sha in self.waiting.pop(task.sha256, []):
+            self._link_copy(entry, sha, task.path)
+
+    def _count_status(self, status: FileStatus) -> None:
+        if status == FileStatus.ERROR:
+            self.state.errors += 1
+        elif status == FileStatus.SKIPPED:
+            self.state.skipped += 1
+
+    def _maybe_write(self) -> None:
+        if len(self.pending) >= WRITE_EVERY_FILES or time.monotonic() - self.last_write >= WRITE_EVERY_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending_members_of:
+            for path in self.pending_members_of:
+                if any(r.file.path == path for r in self.pending):
+                    self.case.forget_members(path)
+            self.pending_members_of = [
+                p for p in self.pending_members_of if not any(r.file.path == p for r in self.pending)]
+        if self.pending:
+            self.case.write_results(self.pending, self.scan_id, self.rules_fp, self.options.store_values)
+            self.pending = []
+        self.last_write = time.monotonic()
+
+    def _vanished(self) -> None:
+        gone = [p for p in self.known if p not in self.seen]
+        if gone:
+            self.case.mark_vanished(gone, self.scan_id)
+
+    def _maybe_report(self) -> None:
+        now = time.monotonic()
+        if now - self.last_report >= 0.25:
+            self.last_report = now
+            self.progress(self.state)
+
+    def report(self) -> None:
+        self.progress(self.state)
+
+
+def _same_stat(known: tuple[Any, ...], entry: Entry) -> bool:
+    return known[0] == entry.size and known[1] is not None and entry.mtime is not None \
+        and abs(known[1] - entry.mtime) < 1e-6
+
+
+def _count_share(root: Path, state: Progress) -> None:
+    files = size = 0
+    for entry in walk(root):
+        if entry.skip_reason is None:
+            files += 1
+            size += entry.size or 0
+    state.files_total, state.bytes_total = files, size
+
+
+def _counts(state: Progress) -> dict[str, Any]:
+    return {"files_done": state.files_done, "bytes_done": state.bytes_done, "unchanged": state.unchanged,
+            "duplicates": state.duplicates, "errors": state.errors, "skipped": state.skipped,
+            "findings": state.findings, "by_category": dict(state.by_category),
+            "elapsed_seconds": round(state.elapsed, 3), "first_finding_seconds": state.first_finding_after}

@@ -1,0 +1,244 @@
+"""Worker processes behind a small seam: submit a batch of files, receive events.
+
+``ProcessPool`` is the local executor: N processes, each loading the detector once,
+each with its own task queue so the parent always knows which file a worker is on.
+That is what lets the parent enforce the per-file time and memory budget even inside
+C code (PDFium, spaCy): a worker over budget is killed, its file recorded as
+``error: timeout`` / ``error: memory``, its other files handed out again, and a fresh
+worker started. A distributed backend (Ray, Dask) would implement the same three
+methods — ``submit``, ``events``, ``close`` — and nothing in the detectors changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing as mp
+import os
+import queue
+import signal
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from scanners.document import ScanTask
+from scanners.extract.base import Limits
+
+POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    rule_dirs: tuple[Path, ...]
+    use_ner: bool
+    limits: Limits
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    task: ScanTask
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    task: ScanTask
+    results: list[Any]  # list[spill.case.FileResult]
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A worker was stopped on this file (over its time or memory budget, or it died)."""
+
+    task: ScanTask
+    reason: str
+
+
+Event = Started | Finished | Failed
+
+
+class Executor(Protocol):
+    def submit(self, batch: Sequence[ScanTask]) -> None: ...
+    def idle_capacity(self) -> int: ...
+    def events(self, timeout: float) -> Iterator[Event]: ...
+    def close(self) -> None: ...
+
+
+@dataclass
+class _Worker:
+    wid: int
+    process: Any
+    tasks: Any  # multiprocessing.Queue
+    outstanding: list[list[ScanTask]] = field(default_factory=list)  # batches handed over, in order
+    current: ScanTask | None = None
+    started_at: float = 0.0
+    ready: bool = False
+
+
+class ProcessPool:
+    """Local worker processes with a per-file watchdog."""
+
+    def __init__(self, config: WorkerConfig, jobs: int, *, max_outstanding: int = 2) -> None:
+        self.config = config
+        self.jobs = max(1, jobs)
+        self.max_outstanding = max_outstanding
+        self._ctx = mp.get_context("spawn")  # no fork while the parent runs threads
+        self._results = self._ctx.Queue()
+        self._workers: dict[int, _Worker] = {}
+        self._next_wid = 0
+        self._retry: list[ScanTask] = []
+        for _ in range(self.jobs):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        wid = self._next_wid
+        self._next_wid += 1
+        tasks = self._ctx.Queue()
+        proc = self._ctx.Process(target=_worker_main, args=(wid, self.config, tasks, self._results, os.getpid()),
+                                 daemon=True, name=f"spill-worker-{wid}")
+        proc.start()
+        self._workers[wid] = _Worker(wid, proc, tasks)
+
+    # -------------------------------------------------------------- interface
+    def idle_capacity(self) -> int:
+        """How many more batches the workers can take now (counting handed-back files)."""
+        return sum(max(0, self.max_outstanding - len(w.outstanding)) for w in self._workers.values())
+
+    def submit(self, batch: Sequence[ScanTask]) -> None:
+        worker = min(self._workers.values(), key=lambda w: len(w.outstanding))
+        worker.outstanding.append(list(batch))
+        worker.tasks.put(list(batch))
+
+    def take_retries(self) -> list[ScanTask]:
+        retry, self._retry = self._retry, []
+        return retry
+
+    def events(self, timeout: float = POLL_SECONDS) -> Iterator[Event]:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                msg = self._results.get(timeout=max(0.0, remaining))
+            except queue.Empty:
+                break
+            event = self._handle(msg)
+            if event is not None:
+                yield event
+            if time.monotonic() >= deadline:
+                break
+        yield from self._watchdog()
+
+    def close(self) -> None:
+        for w in self._workers.values():
+            with contextlib.suppress(OSError, ValueError):
+                w.tasks.put(None)
+        for w in self._workers.values():
+            w.process.join(timeout=2)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(timeout=2)
+        self._workers.clear()
+
+    def terminate(self) -> None:
+        for w in self._workers.values():
+            if w.process.is_alive():
+                w.process.kill()
+        for w in self._workers.values():
+            w.process.join(timeout=2)
+        self._workers.clear()
+
+    # --------------------------------------------------------------- internals
+    def _handle(self, msg: tuple[Any, ...]) -> Event | None:
+        kind, wid = msg[0], msg[1]
+        worker = self._workers.get(wid)
+        if worker is None:
+            return None  # a message from a worker already replaced
+        if kind == "ready":
+            worker.ready = True
+            return None
+        if kind == "start":
+            task = msg[2]
+            worker.current, worker.started_at = task, time.monotonic()
+            return Started(task)
+        if kind == "done":
+            task, results = msg[2], msg[3]
+            worker.current = None
+            _remove(worker.outstanding, task)
+            return Finished(task, results)
+        if kind == "fatal":
+            raise RuntimeError(f"worker {wid} could not start: {msg[2]}")
+        return None
+
+    def _watchdog(self) -> Iterator[Event]:
+        limits = self.config.limits
+        now = time.monotonic()
+        for worker in list(self._workers.values()):
+            reason = None
+            if not worker.process.is_alive():
+                reason = f"worker died (exit code {worker.process.exitcode})"
+            elif worker.current is not None:
+                if now - worker.started_at > limits.file_timeout:
+                    reason = f"timeout: over {limits.file_timeout:g} s"
+                elif _rss(worker.process.pid) > limits.file_memory:
+                    reason = f"memory: over {limits.file_memory // 2**20} MiB resident"
+            if reason is None:
+                continue
+            worker.process.kill()
+            worker.process.join(timeout=5)
+            del self._workers[worker.wid]
+            culprit = worker.current
+            rest = [t for batch in worker.outstanding for t in batch if culprit is None or t.path != culprit.path]
+            self._retry.extend(rest)
+            self._spawn()
+            if culprit is not None:
+                yield Failed(culprit, reason)
+            elif not worker.ready:
+                raise RuntimeError(f"a scan worker failed to start ({reason}); see the messages above")
+
+
+def _remove(batches: list[list[ScanTask]], task: ScanTask) -> None:
+    for batch in batches:
+        for i, t in enumerate(batch):
+            if t.path == task.path:
+                del batch[i]
+                if not batch:
+                    batches.remove(batch)
+                return
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, parent_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how a Ctrl-C ends the scan
+    from spill import netguard
+
+    netguard.install(True)
+    try:
+        from scanners.detect.pipeline import load_detector
+        from scanners.document import DocumentScanner
+
+        detector = load_detector(config.rule_dirs, use_ner=config.use_ner)
+        detector.warm_up()
+        scanner = DocumentScanner(detector, config.limits)
+    except Exception as err:
+        results.put(("fatal", wid, f"{type(err).__name__}: {err}"))
+        return
+    results.put(("ready", wid))
+    while True:
+        try:
+            batch = tasks.get(timeout=1.0)
+        except queue.Empty:
+            if os.getppid() != parent_pid:
+                return  # the parent was killed: do not linger
+            continue
+        if batch is None:
+            return
+        for task in batch:
+            results.put(("start", wid, task))
+            results.put(("done", wid, task, scanner.scan(task)))

@@ -1,0 +1,331 @@
+"""`spill` command line: argument parsing and exit codes; the one place that reaches both sides.
+
+Each command imports what it needs inside its function, so `spill rules list` does not
+pay for Textual or spaCy. Every ``SpillError`` becomes one line on stderr and exit 1;
+a finished scan exits 0 even with recorded per-file errors; Ctrl-C exits 130 with the
+case consistent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from spill.errors import SpillError, UsageError
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGED, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one line on stderr and exit 1."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"spill: error: {message} (see `{self.prog} --help`)", file=sys.stderr)
+        raise SystemExit(EXIT_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="spill", description="Find and triage exposed personal data, payment data, credentials "
+                "and AI-lab rubrics in exported file shares — offline.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    s = sub.add_parser("scan", help="scan a share into a case file (resumable, incremental)")
+    s.add_argument("root", type=Path, metavar="ROOT", help="folder of the exported share (read only)")
+    s.add_argument("--case", required=True, type=Path, metavar="CASE.db", help="case file to create or update")
+    _rules_arg(s)
+    s.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: every core)")
+    s.add_argument("--no-ner", action="store_true", help="skip person names (spaCy NER): a fast first pass")
+    s.add_argument("--store-values", action="store_true",
+                   help="also store raw values in the case file (off by default: the case must not leak)")
+    s.add_argument("--resume", action="store_true",
+                   help="continue an interrupted scan; files already finished are not read again")
+    s.add_argument("--trust-mtime", action="store_true",
+                   help="on a re-scan, treat a file with the same size and mtime as unchanged (no re-hash)")
+    s.add_argument("--json-progress", action="store_true", help="progress as JSON lines on stderr")
+    lim = s.add_argument_group("limits for hostile input")
+    lim.add_argument("--max-depth", type=int, metavar="N", help="archive/attachment nesting depth (default 8)")
+    lim.add_argument("--max-expanded-mb", type=int, metavar="MB",
+                     help="bytes unpacked from one top-level file (default 4096)")
+    lim.add_argument("--max-ratio", type=float, metavar="R", help="compression ratio of a member (default 200)")
+    lim.add_argument("--file-timeout", type=float, metavar="S", help="seconds per top-level file (default 300)")
+    lim.add_argument("--file-memory-mb", type=int, metavar="MB",
+                     help="resident memory a worker may reach on one file (default 1536)")
+
+    t = sub.add_parser("triage", help="open the keyboard-driven triage app on a case")
+    t.add_argument("case", type=Path, metavar="CASE.db")
+    t.add_argument("--analyst", help="name recorded with every decision (default: the OS user)")
+
+    e = sub.add_parser("export", help="findings as JSON Lines or CSV")
+    e.add_argument("case", type=Path, metavar="CASE.db")
+    e.add_argument("--format", required=True, choices=["jsonl", "csv"])
+    e.add_argument("--reveal", action="store_true",
+                   help="include raw values, re-read from the source and checked against their fingerprint")
+    e.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of stdout")
+    e.add_argument("--status", action="append", default=[], metavar="S",
+                   choices=["open", "confirmed", "false_positive", "ignored"], help="only findings in status S")
+
+    r = sub.add_parser("report", help="a report for counsel and the client labs (Markdown or HTML)")
+    r.add_argument("case", type=Path, metavar="CASE.db")
+    r.add_argument("--format", required=True, choices=["md", "html"])
+    r.add_argument("-o", "--output", type=Path, metavar="FILE")
+
+    ru = sub.add_parser("rules", help="list the rules or run their own examples")
+    rsub = ru.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    _rules_arg(rsub.add_parser("list", help="every rule: id, entity type, category, severity, source file"))
+    _rules_arg(rsub.add_parser("test", help="run every rule's examples; non-zero exit on a failure"))
+
+    v = sub.add_parser("verify", help="re-hash the evidence and check the decision log's hash chain")
+    v.add_argument("case", type=Path, metavar="CASE.db")
+    v.add_argument("--root", type=Path, help="where the share is now, if it moved since the scan")
+    return p
+
+
+def _rules_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR",
+                   help="add the YAML rules in DIR (same id replaces a built-in); repeatable")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"scan": cmd_scan, "triage": cmd_triage, "export": cmd_export, "report": cmd_report,
+               "rules": cmd_rules, "verify": cmd_verify}[args.command]
+    try:
+        return handler(args)
+    except SpillError as err:
+        print(f"spill: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("spill: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python quiet at exit
+        return EXIT_OK
+
+
+# ---------------------------------------------------------------- commands
+def cmd_scan(args: argparse.Namespace) -> int:
+    from scanners.engine import ScanOptions, run_scan
+    from scanners.extract.base import Limits
+    from spill import netguard
+    from spill.case import Case
+    from spill.progress import ProgressReporter, describe
+
+    root: Path = args.root
+    if not root.exists():
+        raise UsageError(f"cannot scan {root}: no such folder")
+    if not root.is_dir():
+        raise UsageError(f"cannot scan {root}: not a folder")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise UsageError(f"cannot scan {root}: permission denied")
+    if args.jobs < 0:
+        raise UsageError("--jobs must be 0 (every core) or more")
+    _check_rule_dirs(args.rules)
+    from scanners.detect.rules import load_rules
+
+    load_rules(args.rules)  # a malformed rule fails here, before a case file is created
+    case_path: Path = args.case
+    if _inside(case_path.resolve(), root.resolve()):
+        raise UsageError(f"the case file must not be inside the scanned share ({root}): evidence is read only")
+    if args.resume and not case_path.exists():
+        raise UsageError(f"--resume: no case file at {case_path} to resume")
+    limits = _limits(args, Limits())
+    options = ScanOptions(root=root, rule_dirs=tuple(args.rules), jobs=args.jobs, use_ner=not args.no_ner,
+                          store_values=args.store_values, resume=args.resume, trust_mtime=args.trust_mtime,
+                          limits=limits)
+    netguard.install(True)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    case = Case.open_or_create(case_path)
+    reporter = ProgressReporter(json_lines=args.json_progress)
+    try:
+        summary = run_scan(case, options, reporter)
+    except KeyboardInterrupt:
+        reporter.close()
+        print(f"spill: scan interrupted; the case is consistent — continue with "
+              f"`spill scan {root} --case {case_path} --resume`", file=sys.stderr)
+        case.close()
+        return EXIT_INTERRUPTED
+    finally:
+        reporter.close()
+    counts = case.counts()
+    case.close()
+    p = summary.progress
+    cats = ", ".join(f"{k} {v}" for k, v in sorted(counts["by_category"].items())) or "none"
+    print(f"spill: scanned {p.files_done} files ({p.unchanged} unchanged, {p.duplicates} duplicates, "
+          f"{p.skipped} skipped, {p.errors} errors) in {p.elapsed:.1f}s: {counts['findings']} findings "
+          f"[{cats}], {counts['subjects']} people → {case_path}")
+    if os.environ.get("SPILL_DEBUG_PROGRESS"):
+        print(describe(p), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    from spill import netguard
+    from spill.case import Case
+
+    Case.open(args.case).close()  # a bad case file is one line, not a traceback in the TUI
+    netguard.install(True)
+    from tui.app import run_triage
+
+    run_triage(args.case, args.analyst, _revealer(args.case))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from spill.case import Case
+    from spill.report.export import export_rows, write_csv, write_jsonl
+
+    case = Case.open(args.case, readonly=not args.reveal)
+    problems: list[str] = []
+    revealer = _revealer_for(case) if args.reveal else None
+    rows = export_rows(case, statuses=args.status, revealer=revealer, problems=problems)
+    with _output(args.output) as out:
+        n = (write_jsonl if args.format == "jsonl" else write_csv)(rows, out)
+    case.close()
+    if args.output:
+        print(f"spill: exported {n} findings to {args.output}", file=sys.stderr)
+    if problems:
+        print(f"spill: warning: {len(problems)} values could not be revealed (source changed or missing); "
+              f"first: {problems[0]}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from spill.case import Case
+    from spill.report.summary import render_html, render_markdown
+
+    case = Case.open(args.case, readonly=True)
+    text = (render_markdown if args.format == "md" else render_html)(case)
+    case.close()
+    with _output(args.output) as out:
+        out.write(text)
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from scanners.detect.rules import load_rules
+    from scanners.detect.rules_check import list_rules, test_rules
+
+    _check_rule_dirs(args.rules)
+    rules = load_rules(args.rules)
+    if args.rules_command == "list":
+        rows = list_rules(rules)
+        for r in rows:
+            print(f"{r['id']:<44} {r['entity_type']:<20} {r['category']:<14} {r['severity']:<9} {r['source']}")
+        print(f"{len(rows)} rules", file=sys.stderr)
+        return EXIT_OK
+    failures = test_rules(rules)
+    for line in failures:
+        print(f"FAIL {line}")
+    print(f"{len(rules)} rules, {len(failures)} failures", file=sys.stderr)
+    return EXIT_ERROR if failures else EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from scanners.walk import fs_path, sha256_file
+    from spill.case import Case
+
+    case = Case.open(args.case, readonly=True)
+    root = args.root or case.scan_root()
+    if root is None:
+        raise UsageError(f"{args.case} has no scan to verify")
+    changed = missing = same = 0
+    for rec in case.iter_files(top_level_only=True):
+        if rec.sha256 is None:
+            continue
+        try:
+            current = sha256_file(fs_path(Path(root), rec.path))
+        except OSError:
+            print(f"missing  {rec.path}")
+            missing += 1
+            continue
+        if current != rec.sha256:
+            print(f"changed  {rec.path}  (was {rec.sha256[:12]}…, now {current[:12]}…)")
+            changed += 1
+        else:
+            same += 1
+    chain = case.verify_chain()
+    for line in chain:
+        print(f"log      {line}")
+    n_decisions = len(case.decisions())
+    case.close()
+    ok = not (changed or missing or chain)
+    print(f"spill: {same} files unchanged, {changed} changed, {missing} missing; decision log "
+          f"{'intact' if not chain else 'BROKEN'} ({n_decisions} entries)", file=sys.stderr)
+    return EXIT_OK if ok else EXIT_CHANGED
+
+
+# ---------------------------------------------------------------- helpers
+def _revealer(case_path: Path):
+    from scanners.reveal import reveal
+    from spill.case import Case
+
+    def reveal_finding(finding):  # a fresh connection: the TUI calls this from worker threads
+        with Case.open(case_path, readonly=True) as case:
+            return reveal(case, finding)
+
+    return reveal_finding
+
+
+def _revealer_for(case):
+    from scanners.reveal import reveal
+
+    return lambda finding: reveal(case, finding)
+
+
+def _limits(args: argparse.Namespace, base):
+    import dataclasses
+
+    changes = {}
+    if args.max_depth is not None:
+        changes["max_depth"] = args.max_depth
+    if args.max_expanded_mb is not None:
+        changes["max_expanded_bytes"] = args.max_expanded_mb * 2**20
+    if args.max_ratio is not None:
+        changes["max_ratio"] = args.max_ratio
+    if args.file_timeout is not None:
+        changes["file_timeout"] = args.file_timeout
+    if args.file_memory_mb is not None:
+        changes["file_memory"] = args.file_memory_mb * 2**20
+    return dataclasses.replace(base, **changes)
+
+
+def _check_rule_dirs(dirs: Sequence[Path]) -> None:
+    for d in dirs:
+        if not d.is_dir():
+            raise UsageError(f"--rules {d}: no such folder")
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
+@contextlib.contextmanager
+def _output(path: Path | None):
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        fh: TextIO = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as err:
+        raise UsageError(f"cannot write {path}: {err.strerror}") from err
+    with fh:
+        yield fh
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())

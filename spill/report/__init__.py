@@ -1,0 +1,1 @@
+"""Exports and reports built from a case file (jsonl, csv, md, html)."""

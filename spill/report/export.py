@@ -1,0 +1,65 @@
+"""`spill export`: one finding per line (JSON Lines) or per row (CSV), exactly as DESIGN.md says."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TextIO
+
+from spill.case import Case
+from spill.errors import SpillError
+from spill.model import Finding
+
+FIELDS = ["path", "entity_type", "category", "value", "preview", "score", "severity", "status", "rule", "start",
+          "end", "line", "location", "fingerprint", "file_sha256", "subject", "client", "signals"]
+
+Revealer = Callable[[Finding], str]
+
+
+def export_rows(case: Case, *, statuses: Sequence[str] = (), revealer: Revealer | None = None,
+                problems: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Findings as export dicts; with a revealer each value is re-read from the source."""
+    for f in case.iter_findings(statuses=statuses):
+        row: dict[str, Any] = {
+            "path": f.path, "entity_type": f.entity_type, "category": str(f.category),
+            "preview": f.preview, "score": f.score, "severity": str(f.severity), "status": str(f.status),
+            "rule": f.rule, "start": f.start, "end": f.end, "line": f.line, "location": f.location,
+            "fingerprint": f.fingerprint, "file_sha256": f.file_sha256, "subject": f.subject,
+        }
+        document_level = f.start is None
+        if document_level:
+            row["client"] = f.client
+            row["signals"] = list(f.signals)
+        if revealer is not None:
+            if document_level:
+                row["value"] = None
+            elif f.value is not None and case.matches_fingerprint(f.value, f.fingerprint):
+                row["value"] = f.value  # stored with --store-values
+            else:
+                try:
+                    row["value"] = revealer(f)
+                except SpillError as err:
+                    row["reveal_error"] = str(err)
+                    if problems is not None:
+                        problems.append(f"{f.path}: {err}")
+        yield {k: row[k] for k in [*FIELDS, "reveal_error"] if k in row}
+
+
+def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=[*FIELDS, "reveal_error"], extrasaction="ignore")
+    writer.writeheader()
+    n = 0
+    for row in rows:
+        flat = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in row.items()}
+        writer.writerow(flat)
+        n += 1
+    return n
