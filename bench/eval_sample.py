@@ -1,0 +1,47 @@
+"""`make eval`: scan sample_data/share and score it against sample_data/truth.jsonl, next to plain Presidio."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    ROOT,
+    baseline_findings,
+    plain_analyzer,
+    print_table,
+    read_jsonl,
+    score,
+    spill_scan_and_export,
+)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--share", type=Path, default=ROOT / "sample_data" / "share")
+    ap.add_argument("--truth", type=Path, default=ROOT / "sample_data" / "truth.jsonl")
+    ap.add_argument("--jobs", type=int, default=0)
+    ap.add_argument("--no-baseline", action="store_true", help="skip the plain-Presidio table")
+    args = ap.parse_args()
+    truth = [t for t in read_jsonl(args.truth)]
+    with tempfile.TemporaryDirectory(prefix="spill-eval-") as tmp:
+        t0 = time.monotonic()
+        findings = spill_scan_and_export(args.share, Path(tmp), jobs=args.jobs)
+        elapsed = time.monotonic() - t0
+    print_table(f"spill on {args.share.relative_to(ROOT) if args.share.is_relative_to(ROOT) else args.share} "
+                f"({len(findings)} findings, {elapsed:.1f}s scan+export)", score(truth, findings))
+    if not args.no_baseline:
+        t0 = time.monotonic()
+        base = baseline_findings(args.share, plain_analyzer(national=True))
+        print_table(f"plain presidio-analyzer (+ national recognizers) on the same extracted text "
+                    f"({len(base)} findings, {time.monotonic() - t0:.1f}s)", score(truth, base))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
