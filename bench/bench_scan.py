@@ -35,7 +35,8 @@ FIRST = ["Amara", "Chidi", "Wanjiru", "Otieno", "Lakshmi", "Arjun", "Maricel", "
          "Hannah", "Lukas", "Camille", "Mateo", "Grace", "Emeka", "Sipho", "Ingrid", "Dmitri", "Yuki"]
 LAST = ["Okonkwo", "Mwangi", "Iyer", "Reddy", "Dela Cruz", "Santos", "Oliveira", "Schmidt", "Dubois", "Garcia",
         "Adeyemi", "Kamau", "Nair", "Bautista", "Costa", "Weber", "Moreau", "Lopez", "Njoroge", "Banerjee"]
-WORDS = ["the", "task", "review", "payout", "batch", "annotator", "rubric", "quality", "queue", "please", "check", "before", "friday", "thanks", "we", "need", "to", "update", "the", "sheet", "and", "confirm", "the", "labels", "for", "this", "round", "of", "preference", "data"]
+WORDS = ("the task review payout batch annotator rubric quality queue please check before friday thanks we "
+         "need to update the sheet and confirm the labels for this round of preference data").split(" ")
 
 
 def _iban(rng: random.Random) -> str:
@@ -81,7 +82,8 @@ def build_corpus(out: Path, size_mb: float, seed: int = 7) -> list[dict[str, str
             rows = ["contractor_name,email,iban,card,amount,date"]
             for name, email, _ in people:
                 iban_v, card = _iban(rng), _card(rng)
-                rows.append(f"{name},{email},{iban_v},{card},{rng.randint(100, 900)}.00,2025-0{rng.randint(1, 9)}-1{n % 9}")
+                amount = f"{rng.randint(100, 900)}.00"
+                rows.append(f"{name},{email},{iban_v},{card},{amount},2025-0{rng.randint(1, 9)}-1{n % 9}")
                 truth += [{"path": rel, "label": "EMAIL_ADDRESS", "value": email},
                           {"path": rel, "label": "IBAN_CODE", "value": iban_v},
                           {"path": rel, "label": "CREDIT_CARD", "value": card}]
@@ -89,7 +91,7 @@ def build_corpus(out: Path, size_mb: float, seed: int = 7) -> list[dict[str, str
         elif kind == 2:  # JSONL task data
             rel = f"datasets/tasks_{n:06d}.jsonl"
             recs = []
-            for i, (name, email, _) in enumerate(people):
+            for i, (_name, email, _) in enumerate(people):
                 words = " ".join(rng.choice(WORDS) for _ in range(60))
                 recs.append(json.dumps({"task_id": f"T{n}-{i}", "prompt": words, "response_a": words[::-1],
                                         "annotator_email": email, "preference": rng.choice("AB")}))
