@@ -21,6 +21,7 @@ RATIO_FLOOR = 1 << 20
 
 _CHEAP_SEEK = (io.BytesIO, io.BufferedReader, io.BufferedRandom, io.FileIO)
 _READ_BLOCK = 1 << 16
+_MAX_INNER_READ = 1 << 20
 
 
 def is_cheaply_seekable(stream: BinaryIO) -> bool:
@@ -167,14 +168,23 @@ class MemberStream(io.RawIOBase):
     def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:
             return self.readall()
-        try:
-            data = self._inner.read(size)
-        except SpillError:
-            raise
-        except Exception as err:  # any parser error in a hostile member is a non-event
-            raise Unreadable(f"corrupt {self._what}: {_short(err)}") from err
-        self._account(len(data))
-        return data
+        # Bounded inner reads: a read(2 GB) of a bomb is checked every MiB, not after allocating it.
+        parts: list[bytes] = []
+        while size > 0:
+            try:
+                data = self._inner.read(min(size, _MAX_INNER_READ))
+            except SpillError:
+                raise
+            except Exception as err:  # any parser error in a hostile member is a non-event
+                raise Unreadable(f"corrupt {self._what}: {_short(err)}") from err
+            if not data:
+                break
+            self._account(len(data))
+            parts.append(data)
+            size -= len(data)
+            if size <= 0 or len(data) < _MAX_INNER_READ:
+                break
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def readall(self) -> bytes:
         parts = []
