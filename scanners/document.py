@@ -58,8 +58,9 @@ def positioned(segments: Iterator[Segment | Member]) -> Iterator[tuple[int, Segm
 
 
 def open_source(fs_path: bytes) -> BinaryIO:
-    fd = os.open(fs_path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    return os.fdopen(fd, "rb")
+    """Open evidence read-only, refusing a symlink swapped in after the walk."""
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    return open(os.fsdecode(fs_path), "rb", opener=lambda p, flags: os.open(p, flags | nofollow))
 
 
 class DocumentScanner:
@@ -162,7 +163,8 @@ class DocumentScanner:
                                               FileStatus.ERROR, f"unreadable: {type(err).__name__}: {err}"[:240])))
             return
         sha = hashlib.sha256(data).hexdigest()
-        self._scan_object(io.BytesIO(data), path, parent_id, depth + 1, sha, len(data), member.mtime, results)
+        self._scan_object(named_stream(data, member.name), path, parent_id, depth + 1, sha, len(data),
+                          member.mtime, results)
 
     def _read_member(self, member: Member) -> bytes:
         """Read a member into memory (the member stream charges the per-file expanded-bytes budget)."""
@@ -196,6 +198,13 @@ class DocumentScanner:
                     score=d.score, rule=d.rule, start=offset + d.start, end=offset + d.end, line=line,
                     location=dict(seg.locator), preview=mask(value, d.entity_type), context=context,
                     ctx_start=c_start, ctx_end=c_end, value=value, record=seg.record))
+
+
+def named_stream(data: bytes, name: str) -> BinaryIO:
+    """An in-memory member that still knows its name (``x.csv.gz`` names its one member ``x.csv``)."""
+    stream = io.BytesIO(data)
+    stream.name = name  # type: ignore[attr-defined]
+    return stream
 
 
 def kind_of(stream: BinaryIO, path: str) -> str:

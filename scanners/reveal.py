@@ -8,11 +8,10 @@ scan used, and checks the value against the finding's keyed fingerprint.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import BinaryIO
 
-from scanners.document import CONTAINER_SEPARATOR, kind_of, open_source, positioned
+from scanners.document import CONTAINER_SEPARATOR, kind_of, named_stream, open_source, positioned
 from scanners.extract import get_extractor
 from scanners.extract.base import Limits, Member
 from scanners.walk import fs_path, sha256_file
@@ -63,7 +62,7 @@ def _open_member(stream: BinaryIO, name: str, member_name: str, limits: Limits) 
         for item in extractor(stream, limits):
             if isinstance(item, Member) and item.name == member_name:
                 with item.open() as fh:
-                    return io.BytesIO(fh.read(limits.max_member_buffer + 1))
+                    return named_stream(fh.read(limits.max_member_buffer + 1), member_name)
     except Unreadable as err:
         raise RevealError(f"cannot re-open {name}: {err}") from err
     raise RevealError(f"member {member_name} is no longer in {name}")
