@@ -75,7 +75,7 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
         elif node.size:
             first = len(minifat)
             count = math.ceil(node.size / MINI)
-            minifat.extend(list(range(first + 1, first + count)) + [END])
+            minifat.extend([*range(first + 1, first + count), END])
             node.start = first
             mini += node.data + b"\0" * (count * MINI - node.size)
 
@@ -135,24 +135,28 @@ def write_cfb(streams: dict[str, bytes]) -> bytes:
     sectors.extend(fat_bytes[i * SECTOR : (i + 1) * SECTOR] for i in range(nfat))
 
     difat = fat_ids + [FREE] * (109 - nfat)
-    header = MAGIC + b"\0" * 16 + struct.pack(
-        "<HHHHH6sIIIIIIIII109I",
-        0x3E,
-        3,
-        0xFFFE,
-        9,
-        6,
-        b"",
-        0,
-        nfat,
-        dir_start,
-        0,
-        CUTOFF,
-        minifat_start if minifat_count else END,
-        minifat_count,
-        END,
-        0,
-        *difat,
+    header = (
+        MAGIC
+        + b"\0" * 16
+        + struct.pack(
+            "<HHHHH6sIIIIIIIII109I",
+            0x3E,
+            3,
+            0xFFFE,
+            9,
+            6,
+            b"",
+            0,
+            nfat,
+            dir_start,
+            0,
+            CUTOFF,
+            minifat_start if minifat_count else END,
+            minifat_count,
+            END,
+            0,
+            *difat,
+        )
     )
     assert len(header) == SECTOR
     return header + b"".join(sectors)
