@@ -176,10 +176,10 @@ def looks_like_prose(text: str) -> bool | None:
     if len(words) < 6:
         return None
     tokens = sample.split()
-    if not tokens or len(words) / len(tokens) < 0.6:
+    if not tokens or len(words) / len(tokens) < 0.5:
         return None
     letters = sum(len(w) for w in words)
-    if letters / len(sample) < 0.55:
+    if letters / sum(len(t) for t in tokens) < 0.5:
         return None
     avg = letters / len(words)
     return True if 2.5 <= avg <= 12 else None

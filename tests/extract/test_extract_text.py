@@ -18,9 +18,7 @@ def segments(data: bytes, limits: Limits | None = None) -> list:
     return list(extract(io.BytesIO(data), limits or Limits()))
 
 
-@pytest.mark.parametrize(
-    "encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1252"]
-)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "cp1252"])
 def test_text_decodes_every_encoding(encoding: str) -> None:
     data = SAMPLE.encode(encoding)
     texts = [s.text for s in segments(data)]
