@@ -88,6 +88,10 @@ class _Visible(HTMLParser):
         self._pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK:
+            self.flush()
+        elif tag in _CELL and self._parts:
+            self._parts.append("\t")
         if tag in _HIDDEN:
             self._hidden += 1
         elif tag == "head":
@@ -98,12 +102,10 @@ class _Visible(HTMLParser):
             self._in_title = True
         elif tag == "pre":
             self._pre += 1
-        if tag in _BLOCK:
-            self.flush()
-        elif tag in _CELL and self._parts:
-            self._parts.append("\t")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK:
+            self.flush()
         if tag in _HIDDEN:
             self._hidden = max(0, self._hidden - 1)
         elif tag == "head":
@@ -112,8 +114,6 @@ class _Visible(HTMLParser):
             self._in_title = False
         elif tag == "pre":
             self._pre = max(0, self._pre - 1)
-        if tag in _BLOCK:
-            self.flush()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK:

@@ -51,7 +51,7 @@ _MAIL_HEADERS = {
     "return-path", "reply-to", "delivered-to", "content-type", "x-mailer", "sender",
     "in-reply-to", "references", "dkim-signature", "x-original-to", "thread-topic",
 }  # fmt: skip
-_STRONG_MAIL = {"received", "mime-version", "message-id", "return-path", "delivered-to", "dkim-signature"}
+_ADDRESS_OR_SUBJECT = {"from", "to", "subject", "received", "message-id", "mime-version"}
 _HEADER_LINE = re.compile(r"^([!-9;-~]+):[ \t]*(.*)$")
 _FROM_LINE = re.compile(r"^From \S+")
 _HTML_TAGS = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|table|span|a\s|br|meta|title)\b", re.I)
@@ -229,7 +229,7 @@ def _looks_like_mail(text: str) -> bool:
             return False
         seen.add(m.group(1).lower())
     known = seen & _MAIL_HEADERS
-    return len(known) >= 3 or (bool(known & _STRONG_MAIL) and len(known) >= 2)
+    return len(known) >= 2 and bool(known & _ADDRESS_OR_SUBJECT)
 
 
 def _json_kind(text: str, ext: str) -> str | None:

@@ -43,6 +43,8 @@ def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
     data = read_capped(stream, limits.max_member_buffer, "message")
     if not data.startswith(CFB_MAGIC):
         raise Unreadable("not an Outlook message: no OLE header")
+    if message_class(data).lower().endswith((".smime", ".smime.encrypted")):
+        raise Skipped("encrypted")
     try:
         msg = extract_msg.openMsg(data, errorBehavior=ErrorBehavior.ATTACH_SUPPRESS_ALL)
     except SpillError:
@@ -50,9 +52,6 @@ def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
     except Exception as err:  # olefile/extract_msg raise many types on hostile input
         raise Unreadable(f"corrupt msg: {short_reason(err)}") from err
     try:
-        class_type = str(_get(msg, "classType") or "").lower()
-        if class_type.endswith(".smime") or class_type.endswith(".smime.encrypted"):
-            raise Skipped("encrypted")
         yield from _headers(msg)
         body = _body(msg)
         if body:
@@ -64,6 +63,21 @@ def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
     finally:
         with contextlib.suppress(Exception):  # closing a broken file must not hide what went wrong
             msg.close()
+
+
+def message_class(data: bytes) -> str:
+    """The message class (``IPM.Note``, ``IPM.Note.SMIME``, ...), read before extract_msg opens it
+    (it refuses some encrypted messages with errors that do not say so)."""
+    import olefile  # installed with extract-msg
+
+    try:
+        ole = olefile.OleFileIO(data)
+        for name, codec in (("__substg1.0_001A001F", "utf-16-le"), ("__substg1.0_001A001E", "latin-1")):
+            if ole.exists(name):
+                return ole.openstream(name).read(1024).decode(codec, errors="replace").rstrip("\x00")
+    except Exception as err:  # olefile raises many types on a broken file
+        raise Unreadable(f"corrupt msg: {short_reason(err)}") from err
+    return ""
 
 
 def _get(obj: Any, attr: str) -> Any:

@@ -96,6 +96,7 @@ class Package:
         """Feed part ``name`` to ``target`` (an ElementTree parser target), yielding after each
         block so the caller can drain what the target produced."""
         parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        error: Unreadable | None = None
         with self.open(name) as part:
             try:
                 while block := part.read(_READ):
@@ -103,12 +104,17 @@ class Package:
                     yield
                 parser.close()
             except (DTDForbidden, EntitiesForbidden) as err:
-                raise Skipped("xml bomb: entity declarations") from err
+                error = Skipped("xml bomb: entity declarations")
+                error.__cause__ = err
             except DefusedXmlException as err:
-                raise Skipped(f"xml: {short_reason(err)}") from err
+                error = Skipped(f"xml: {short_reason(err)}")
+                error.__cause__ = err
             except ParseError as err:
-                raise Unreadable(f"corrupt {self.kind}: {name}: {short_reason(err)}") from err
-        yield
+                error = Unreadable(f"corrupt {self.kind}: {name}: {short_reason(err)}")
+                error.__cause__ = err
+        yield  # the caller drains what was complete before an error
+        if error is not None:
+            raise error
 
     def core_properties(self) -> Iterator[Segment]:
         """Author, last editor, title, subject, keywords, description from docProps/core.xml."""

@@ -127,6 +127,7 @@ class _Target:
 def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
     target = _Target(max(limits.chunk_chars, 1024))
     parser = DefusedXMLParser(target=target, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    error: Unreadable | None = None
     try:
         while True:
             data = stream.read(_READ)
@@ -137,11 +138,17 @@ def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
             target.out.clear()
         parser.close()
     except EntitiesForbidden as err:
-        raise Skipped("xml bomb: entity declarations") from err
+        error = Skipped("xml bomb: entity declarations")
+        error.__cause__ = err
     except ExternalReferenceForbidden as err:
-        raise Skipped("xml: external entity reference") from err
+        error = Skipped("xml: external entity reference")
+        error.__cause__ = err
     except DefusedXmlException as err:
-        raise Skipped(f"xml: {short_reason(err)}") from err
+        error = Skipped(f"xml: {short_reason(err)}")
+        error.__cause__ = err
     except ParseError as err:
-        raise Unreadable(f"corrupt xml: {short_reason(err)}") from err
-    yield from target.out
+        error = Unreadable(f"corrupt xml: {short_reason(err)}")
+        error.__cause__ = err
+    yield from target.out  # what was complete before the error is kept
+    if error is not None:
+        raise error
