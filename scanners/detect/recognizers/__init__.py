@@ -1,0 +1,32 @@
+"""Python recognizers for what a YAML rule cannot say; a rule names one with ``recognizer: <module>``.
+
+Each module ``<thing>.py`` holds one class ``<Thing>Recognizer`` in Presidio's shapes
+(``EntityRecognizer``/``PatternRecognizer`` with ``analyze(text, entities, nlp_artifacts)``),
+constructed from the rule that names it: ``<Thing>Recognizer(rule)``. ``ANCHOR`` (a class
+attribute) is the cheap regex the prefilter uses when the rule gives no ``anchor``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from presidio_analyzer import EntityRecognizer
+
+
+def class_name(module: str) -> str:
+    return "".join(part.capitalize() for part in module.split("_")) + "Recognizer"
+
+
+def recognizer_class(name: str) -> type[EntityRecognizer]:
+    """The recognizer class a rule's ``recognizer: name`` refers to; LookupError if there is none."""
+    module_name = f"{__name__}.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise LookupError(f"unknown recognizer '{name}' (no scanners/detect/recognizers/{name}.py)") from None
+    cls = getattr(module, class_name(name), None)
+    if not isinstance(cls, type) or not issubclass(cls, EntityRecognizer):
+        raise LookupError(f"recognizer module '{name}' has no class {class_name(name)}")
+    return cls

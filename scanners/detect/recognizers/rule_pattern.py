@@ -1,0 +1,88 @@
+"""The Presidio recognizer behind every YAML rule with ``patterns``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import regex
+from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+
+from scanners.detect.rules import Rule
+from scanners.detect.value_check import ValueCheck
+
+if TYPE_CHECKING:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+VALIDATED = "validated"
+
+
+class RulePatternRecognizer(PatternRecognizer):
+    """A YAML rule's patterns as a Presidio ``PatternRecognizer``.
+
+    Differences from Presidio's own loop, on purpose: patterns are case-sensitive unless they
+    say ``(?i)``; a ``(?P<value>…)`` group narrows the reported span; a match that passes the
+    validators keeps its pattern's score (the YAML score already means "validated shape") instead
+    of jumping to 1.0, so one threshold fits every rule; no explanation objects are built.
+    """
+
+    def __init__(self, rule: Rule) -> None:
+        super().__init__(
+            supported_entity=rule.entity_type,
+            name=rule.id,
+            patterns=[Pattern(p.name, p.regex, p.score) for p in rule.patterns],
+            context=list(rule.context),
+            global_regex_flags=0,
+        )
+        self._compiled = [(p.score, regex.compile(p.regex)) for p in rule.patterns]
+        self._check = ValueCheck(rule)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return self._check.validate(pattern_text)
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return self._check.invalidate(pattern_text)
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        entity = self.supported_entities[0]
+        for score, compiled in self._compiled:
+            has_value = "value" in compiled.groupindex
+            for match in compiled.finditer(text):
+                if has_value and match.start("value") >= 0:
+                    start, end = match.span("value")
+                else:
+                    start, end = match.span()
+                if start == end:
+                    continue
+                value = text[start:end]
+                validated = None if self.invalidate_result(value) else self.validate_result(value)
+                if validated is not True and " " in value.strip() and self._check.has_validators:
+                    # a spaced run ("GB82 WEST 1234 5698 7654 32 BIC") may have swallowed the next
+                    # word: shorten it at a space until the validators pass
+                    end = self._shorten(value, start)
+                    if end is None:
+                        continue
+                    value, validated = text[start:end], True
+                elif validated is False or self.invalidate_result(value):
+                    continue
+                results.append(RecognizerResult(
+                    entity, start, end, score,
+                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                          VALIDATED: bool(validated)},
+                ))
+        return results
+
+    def _shorten(self, value: str, start: int) -> int | None:
+        cut = value.rstrip().rfind(" ")
+        while cut > 0:
+            head = value[:cut].rstrip()
+            if not self.invalidate_result(head) and self.validate_result(head):
+                return start + len(head)
+            cut = head.rfind(" ")
+        return None

@@ -1,0 +1,459 @@
+"""Rule files: one schema for every rule, loaded from the built-in packs and ``--rules DIR``.
+
+A rule file is a YAML list of rules. Built-ins (``rules/*.yml``, package data) load first,
+then each user directory in order (``*.yml``/``*.yaml``, not recursive); a rule whose ``id``
+is already loaded replaces it. Every problem is a :class:`RuleError` whose message starts
+with ``file:line:`` (the line of the offending key or value).
+
+Keys of a rule (``id``, ``entity_type``, ``category``, ``severity`` and ``examples`` are
+required; a rule also needs ``patterns``, ``labels``, ``recognizer`` or ``rubric``)::
+
+    id               spill.<pack>.<name> for built-ins; any dotted id for yours
+    entity_type      Presidio's name where one exists (EMAIL_ADDRESS, IBAN_CODE…), else ours
+    category         identity | contact | government_id | financial | contractor | credential | lab_ip
+    severity         low | medium | high | critical
+    patterns         [{name, regex, score}]: `regex` module syntax, case-sensitive unless (?i);
+                     a named group (?P<value>…) makes that group the reported span;
+                     `score` is the confidence of a match that passed the validators, without context
+    context          words that raise the score by CONTEXT_BOOST when seen within `context_window`
+                     characters before/after the match, or in the segment's header/key
+    context_window   characters each side searched for context words (default 48)
+    context_required drop a match with no context word (for weak shapes)
+    labels           header/key names (and inline "Label: value") that make the whole value this
+                     entity whatever its shape; matched normalized (lowercase; _ - : . space dropped;
+                     "#", "number", "num" read as "no")
+    label_value      regex the whole labelled value must match (default: one token-ish value ≤ 64 chars)
+    label_inline     also find "Label: value" inside text (default true)
+    label_score      score of a labelled value (default 0.85)
+    validators       names from scanners/detect/validators.py (iban, luhn, aba, entropy>=3.5, …)
+    allow            exact values never reported (documented example keys)
+    deny             regexes: a value any of them finds is never reported (placeholders, dummies)
+    min_score        a floor of this rule's own, above the detector threshold
+    recognizer       a Python recognizer in scanners/detect/recognizers/<name>.py (class <Name>Recognizer)
+    anchor           a cheap regex every match contains, for the prefilter (default: the patterns)
+    enabled          false: off unless its entity type is asked for (URL, UUID, MAC_ADDRESS)
+    rubric           document-classifier settings (LAB_RUBRIC rules only, see rubric.py)
+    description      why a responder cares, in a sentence
+    examples         [{text, value, context?}]: the text must produce the entity with exactly `value`
+                     (LAB_RUBRIC: `value` is the expected client, or omit it)
+    negative_examples  [text or {text, context}]: must not produce the entity; say why in a comment
+
+Adding your vendor's contractor-ID format takes a few lines (see
+``rules/examples/vendor_contractor_id.yml.example``)::
+
+    - id: acme.contractor.id
+      entity_type: CONTRACTOR_ID
+      category: contractor
+      severity: high
+      patterns: [{name: acme worker id, regex: '\\bAW-\\d{6}-[A-Z]\\b', score: 0.7}]
+      examples: [{text: 'paid AW-004512-K on Friday', value: AW-004512-K}]
+      negative_examples: ['AW-12-K']   # too short to be an Acme worker id
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.resources
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from scanners.detect.validators import get_validator, known_validators
+from spill.errors import RuleError
+from spill.model import Category, Severity
+
+DEFAULT_CONTEXT_WINDOW = 48
+DEFAULT_LABEL_SCORE = 0.85
+RULE_SUFFIXES = (".yml", ".yaml")
+
+_REQUIRED = ("id", "entity_type", "category", "severity", "examples")
+_KEYS = frozenset(
+    """id entity_type category severity patterns context context_window context_required labels
+    label_value label_inline label_score validators allow deny min_score recognizer anchor enabled
+    rubric description examples negative_examples""".split()
+)
+_PATTERN_KEYS = frozenset({"name", "regex", "score"})
+_EXAMPLE_KEYS = frozenset({"text", "value", "context"})
+_ID_RE = re.compile(r"^[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)+$")
+_ENTITY_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_RECOGNIZER_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class PatternSpec:
+    name: str
+    regex: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    value: str | None = None
+    context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule, as loaded (immutable); ``source``/``line`` say where it was defined."""
+
+    id: str
+    entity_type: str
+    category: Category
+    severity: Severity
+    patterns: tuple[PatternSpec, ...] = ()
+    context: tuple[str, ...] = ()
+    context_window: int = DEFAULT_CONTEXT_WINDOW
+    context_required: bool = False
+    labels: tuple[str, ...] = ()
+    label_value: str | None = None
+    label_inline: bool = True
+    label_score: float = DEFAULT_LABEL_SCORE
+    validators: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    min_score: float | None = None
+    recognizer: str | None = None
+    anchor: str | None = None
+    enabled: bool = True
+    rubric: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+    description: str = ""
+    examples: tuple[Example, ...] = ()
+    negative_examples: tuple[Example, ...] = ()
+    source: str = ""
+    line: int = 0
+
+    @property
+    def is_document_rule(self) -> bool:
+        return self.rubric is not None or self.entity_type == "LAB_RUBRIC"
+
+
+# ------------------------------------------------------------------ YAML with line numbers
+class _Map(dict):  # type: ignore[type-arg]
+    """A mapping that remembers the 1-based line of itself and of each key."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+
+class _Seq(list):  # type: ignore[type-arg]
+    """A sequence that remembers the 1-based line of itself and of each item."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
+    loader.flatten_mapping(node)
+    mapping = _Map()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
+    seq = _Seq(loader.construct_object(child, deep=True) for child in node.value)
+    seq.line = node.start_mark.line + 1
+    seq.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return seq
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+
+
+def _line_of(obj: Any, default: int) -> int:
+    return int(getattr(obj, "line", default))
+
+
+# ------------------------------------------------------------------ loading
+def load_rules(extra_dirs: Sequence[Path] = ()) -> list[Rule]:
+    """Built-in rules, then every user directory's; a later rule with a known ``id`` replaces it."""
+    by_id: dict[str, Rule] = {}
+    builtin = importlib.resources.files("rules")
+    names = sorted(p.name for p in builtin.iterdir() if p.name.endswith(RULE_SUFFIXES) and p.is_file())
+    seen_builtin: dict[str, Rule] = {}
+    for name in names:
+        text = builtin.joinpath(name).read_text(encoding="utf-8")
+        for rule in parse_rules(text, f"rules/{name}"):
+            if rule.id in seen_builtin:
+                first = seen_builtin[rule.id]
+                raise RuleError(f"{rule.source}:{rule.line}: duplicate rule id '{rule.id}' "
+                                f"(also in {first.source}:{first.line})")
+            seen_builtin[rule.id] = rule
+            by_id[rule.id] = rule
+    for directory in extra_dirs:
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise RuleError(f"{directory}: not a directory of rule files")
+        seen_here: dict[str, Rule] = {}
+        for path in sorted(p for p in directory.iterdir() if p.suffix in RULE_SUFFIXES and p.is_file()):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise RuleError(f"{path}:1: cannot read rule file: {exc}") from None
+            for rule in parse_rules(text, str(path)):
+                if rule.id in seen_here:
+                    first = seen_here[rule.id]
+                    raise RuleError(f"{rule.source}:{rule.line}: duplicate rule id '{rule.id}' "
+                                    f"(also in {first.source}:{first.line})")
+                seen_here[rule.id] = rule
+                by_id[rule.id] = rule  # same id as a built-in: replaces it (dict keeps its position)
+    return list(by_id.values())
+
+
+def parse_rules(text: str, source: str) -> list[Rule]:
+    """The rules in one file's text; ``source`` is the path used in error messages."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "cannot parse"
+        raise RuleError(f"{source}:{line}: malformed YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{source}:1: malformed YAML: {exc}") from None
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise RuleError(f"{source}:{_line_of(data, 1)}: a rule file is a YAML list of rules "
+                        "(start each rule with '- id: ...')")
+    rules = []
+    for i, item in enumerate(data):
+        line = data.item_lines[i] if isinstance(data, _Seq) else 1
+        if not isinstance(item, dict):
+            raise RuleError(f"{source}:{line}: each rule is a mapping of keys (id, entity_type, ...)")
+        rules.append(_build_rule(item, source))
+    return rules
+
+
+class _RuleBuilder:
+    def __init__(self, data: _Map, source: str) -> None:
+        self.data = data
+        self.source = source
+        self.rule_id = str(data.get("id", "?"))
+
+    def line(self, key: str | None = None) -> int:
+        if key is not None and key in self.data.key_lines:
+            return self.data.key_lines[key]
+        return self.data.line
+
+    def fail(self, key: str | None, message: str, line: int | None = None) -> RuleError:
+        return RuleError(f"{self.source}:{line or self.line(key)}: {message}")
+
+    def string(self, key: str, default: str | None = None) -> str | None:
+        value = self.data.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise self.fail(key, f"'{key}' must be a string")
+        return str(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, f"'{key}' must be true or false")
+        return value
+
+    def number(self, key: str, default: float | None, lo: float, hi: float) -> float | None:
+        value = self.data.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            raise self.fail(key, f"'{key}' must be a number from {lo:g} to {hi:g}")
+        return float(value)
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(
+            isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+        ):
+            raise self.fail(key, f"'{key}' must be a list of strings")
+        return tuple(str(v) for v in value)
+
+    def item_line(self, key: str, index: int) -> int:
+        value = self.data.get(key)
+        if isinstance(value, _Seq) and index < len(value.item_lines):
+            return value.item_lines[index]
+        return self.line(key)
+
+
+def _compile_check(builder: _RuleBuilder, key: str, pattern: str, line: int, what: str) -> None:
+    try:
+        regex.compile(pattern)
+    except (regex.error, TypeError, ValueError) as exc:
+        raise builder.fail(key, f"bad regex in {what}: {exc}", line) from None
+
+
+def _build_rule(data: _Map, source: str) -> Rule:
+    b = _RuleBuilder(data, source)
+    for key in data:
+        if key not in _KEYS:
+            hint = difflib.get_close_matches(str(key), sorted(_KEYS), n=1)
+            suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+            raise b.fail(key, f"unknown key '{key}'{suffix}")
+    for key in _REQUIRED:
+        if key not in data:
+            raise b.fail(None, f"rule '{b.rule_id}' is missing '{key}'")
+    rule_id = b.string("id") or ""
+    if not _ID_RE.match(rule_id):
+        raise b.fail("id", f"bad rule id '{rule_id}': use dotted words like spill.financial.iban")
+    entity = b.string("entity_type") or ""
+    if not _ENTITY_RE.match(entity):
+        raise b.fail("entity_type", f"bad entity_type '{entity}': use UPPER_CASE like EMAIL_ADDRESS")
+    try:
+        category = Category(b.string("category"))
+    except ValueError:
+        raise b.fail("category", f"unknown category '{data['category']}' (one of: "
+                                 f"{', '.join(c.value for c in Category)})") from None
+    try:
+        severity = Severity(b.string("severity"))
+    except ValueError:
+        raise b.fail("severity", f"unknown severity '{data['severity']}' (one of: "
+                                 f"{', '.join(s.value for s in Severity)})") from None
+
+    patterns = _build_patterns(b)
+    validators = b.strings("validators")
+    for i, name in enumerate(validators):
+        try:
+            get_validator(name)
+        except KeyError:
+            raise b.fail("validators", f"unknown validator '{name}' (known: {', '.join(known_validators())})",
+                         b.item_line("validators", i)) from None
+    deny = b.strings("deny")
+    for i, pattern in enumerate(deny):
+        _compile_check(b, "deny", pattern, b.item_line("deny", i), "deny")
+    anchor = b.string("anchor")
+    if anchor is not None:
+        _compile_check(b, "anchor", anchor, b.line("anchor"), "anchor")
+    label_value = b.string("label_value")
+    if label_value is not None:
+        _compile_check(b, "label_value", label_value, b.line("label_value"), "label_value")
+    recognizer = b.string("recognizer")
+    if recognizer is not None:
+        _check_recognizer(b, recognizer)
+    rubric = data.get("rubric")
+    if rubric is not None and not isinstance(rubric, dict):
+        raise b.fail("rubric", "'rubric' must be a mapping (threshold, signals, clients, codenames…)")
+    labels = b.strings("labels")
+    if not (patterns or labels or recognizer or rubric is not None or entity == "LAB_RUBRIC"):
+        raise b.fail(None, f"rule '{rule_id}' needs 'patterns', 'labels' or 'recognizer'")
+    examples = _build_examples(b, "examples")
+    if not examples:
+        raise b.fail("examples", f"rule '{rule_id}' has no examples; add at least one "
+                                 "{text, value} it must match")
+    window = b.number("context_window", DEFAULT_CONTEXT_WINDOW, 0, 10_000)
+    return Rule(
+        id=rule_id,
+        entity_type=entity,
+        category=category,
+        severity=severity,
+        patterns=patterns,
+        context=tuple(w.lower() for w in b.strings("context")),
+        context_window=int(window if window is not None else DEFAULT_CONTEXT_WINDOW),
+        context_required=b.flag("context_required", False),
+        labels=labels,
+        label_value=label_value,
+        label_inline=b.flag("label_inline", True),
+        label_score=b.number("label_score", DEFAULT_LABEL_SCORE, 0, 1) or DEFAULT_LABEL_SCORE,
+        validators=validators,
+        allow=b.strings("allow"),
+        deny=deny,
+        min_score=b.number("min_score", None, 0, 1),
+        recognizer=recognizer,
+        anchor=anchor,
+        enabled=b.flag("enabled", True),
+        rubric=rubric,
+        description=(b.string("description") or "").strip(),
+        examples=examples,
+        negative_examples=_build_examples(b, "negative_examples", negative=True),
+        source=source,
+        line=data.line,
+    )
+
+
+def _build_patterns(b: _RuleBuilder) -> tuple[PatternSpec, ...]:
+    raw = b.data.get("patterns", [])
+    if not isinstance(raw, list):
+        raise b.fail("patterns", "'patterns' must be a list of {name, regex, score}")
+    specs = []
+    for i, item in enumerate(raw):
+        line = b.item_line("patterns", i)
+        if not isinstance(item, dict):
+            raise b.fail("patterns", "each pattern is a mapping {name, regex, score}", line)
+        item_lines = getattr(item, "key_lines", {})
+        for key in item:
+            if key not in _PATTERN_KEYS:
+                hint = difflib.get_close_matches(str(key), sorted(_PATTERN_KEYS), n=1)
+                suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+                raise b.fail("patterns", f"unknown key '{key}' in pattern{suffix}", item_lines.get(key, line))
+        for key in ("regex", "score"):
+            if key not in item:
+                raise b.fail("patterns", f"pattern is missing '{key}'", line)
+        pattern = item["regex"]
+        if not isinstance(pattern, str) or not pattern:
+            raise b.fail("patterns", "'regex' must be a non-empty string", item_lines.get("regex", line))
+        name = str(item.get("name") or f"pattern {i + 1}")
+        _compile_check(b, "patterns", pattern, item_lines.get("regex", line), f"pattern '{name}'")
+        score = item["score"]
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
+            raise b.fail("patterns", "'score' must be a number from 0 to 1", item_lines.get("score", line))
+        specs.append(PatternSpec(name=name, regex=pattern, score=float(score)))
+    return tuple(specs)
+
+
+def _build_examples(b: _RuleBuilder, key: str, *, negative: bool = False) -> tuple[Example, ...]:
+    raw = b.data.get(key, [])
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        raise b.fail(key, f"'{key}' must be a list")
+    examples = []
+    for i, item in enumerate(raw):
+        line = b.item_line(key, i)
+        if isinstance(item, str):
+            examples.append(Example(text=item))
+            continue
+        if not isinstance(item, dict) or "text" not in item:
+            raise b.fail(key, f"each of '{key}' is a string or a mapping with 'text'", line)
+        allowed = {"text", "context"} if negative else _EXAMPLE_KEYS
+        for k in item:
+            if k not in allowed:
+                raise b.fail(key, f"unknown key '{k}' in {key} (use: {', '.join(sorted(allowed))})",
+                             getattr(item, "key_lines", {}).get(k, line))
+        value = item.get("value")
+        examples.append(Example(text=str(item["text"]), value=None if value is None else str(value),
+                                context=str(item.get("context") or "")))
+    return tuple(examples)
+
+
+def _check_recognizer(b: _RuleBuilder, name: str) -> None:
+    if not _RECOGNIZER_RE.match(name):
+        raise b.fail("recognizer", f"bad recognizer name '{name}': use the module name, e.g. phone")
+    from scanners.detect.recognizers import recognizer_class
+
+    try:
+        recognizer_class(name)
+    except LookupError as exc:
+        raise b.fail("recognizer", str(exc)) from None
