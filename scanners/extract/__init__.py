@@ -2,7 +2,8 @@
 
 The engine's side of the contract::
 
-    kind = detect_kind_stream(stream, name)        # or detect_kind(head, name[, tail])
+    kind = detect_kind_stream(stream, name)        # seekable; or detect_kind(head, name[, tail]);
+                                                   # or kind, stream = sniff(stream, name) for any stream
     extractor = get_extractor(kind)                # None for "binary" / "empty": record as skipped
     with budget_scope(Budget(limits.max_expanded_bytes)):   # once per top-level file
         for item in extractor(stream, limits):     # Segment | Member
@@ -10,6 +11,11 @@ The engine's side of the contract::
 
 Each extractor raises ``Unreadable`` (status ``error``) or ``Skipped`` (status ``skipped``) for the
 whole file; a problem with one archive member surfaces when that member is opened or read.
+Segments yielded before such an error are valid (a partly read file). Open each ``Member`` before
+advancing the generator (tar and gzip members of non-seekable streams can only be read then, and
+once). Member streams carry ``.name``; pass a stream with the file's ``name`` where possible
+(a single-file ``x.csv.gz`` names its member ``x.csv`` from it). The depth limit is the engine's:
+count one level per ``Member`` recursed into.
 Modules are imported on first use, so importing this package stays cheap.
 """
 
@@ -22,7 +28,7 @@ from typing import BinaryIO
 from spill.model import Segment
 
 from .base import Budget, Extractor, Limits, Member, budget_scope, current_budget
-from .kinds import KINDS, detect_kind, detect_kind_stream
+from .kinds import KINDS, detect_kind, detect_kind_stream, sniff
 
 __all__ = [
     "EXTRACTORS",
@@ -36,6 +42,7 @@ __all__ = [
     "detect_kind",
     "detect_kind_stream",
     "get_extractor",
+    "sniff",
 ]
 
 

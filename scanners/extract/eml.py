@@ -16,20 +16,19 @@ from __future__ import annotations
 import codecs
 import email
 import email.header
-import io
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import Message
 from email.policy import compat32
 from typing import BinaryIO
 
-from spill.errors import Unreadable
+from spill.errors import SpillError, Unreadable
 from spill.model import Segment
 
 from .base import Limits, Member
 from .html import html_to_text
 from .names import UniqueNames, sanitize_name
-from .streams import read_capped, short_reason
+from .streams import NamedBytes, read_capped, short_reason
 from .textio import decode_all, decoder
 
 HEADERS: tuple[str, ...] = (
@@ -59,17 +58,23 @@ def message_segments(msg: Message) -> Iterator[Segment | Member]:
                 yield Segment(value, locator={"header": name}, context=name, record=_RECORD)
     unique = UniqueNames()
     for n, part, twin in _leaves(msg):
-        ctype = part.get_content_type()
-        filename = part.get_filename()
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
-        if ctype in _BODY_TYPES and not filename and disposition != "attachment":
-            text = _body_text(part)
-            if ctype == "text/html" and twin is not None:
-                plain = _body_text(twin)
-                if len(" ".join(text.split())) <= 1.5 * len(" ".join(plain.split())):
-                    continue
-            if text.strip():
-                yield Segment(text, locator={"part": n}, prose=True, record=_RECORD)
+        try:
+            ctype = part.get_content_type()
+            filename = part.get_filename()
+            disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+            if ctype in _BODY_TYPES and not filename and disposition != "attachment":
+                text = _body_text(part)
+                if ctype == "text/html" and twin is not None:
+                    plain = _body_text(twin)
+                    if len(" ".join(text.split())) <= 1.5 * len(" ".join(plain.split())):
+                        continue
+                if text.strip():
+                    yield Segment(text, locator={"part": n}, prose=True, record=_RECORD)
+                continue
+        except SpillError:
+            raise
+        except Exception as err:  # a part so malformed the email package trips over it
+            yield Member(unique(f"part{n}.bin"), open=_raiser(Unreadable(f"corrupt part: {short_reason(err)}")))
             continue
         yield _member(part, n, decode_header(filename) if filename else None, unique)
 
@@ -93,6 +98,13 @@ def _leaves(msg: Message) -> Iterator[tuple[int, Message, Message | None]]:
         yield n, part, twin
 
 
+def _raiser(err: Exception) -> Callable[[], BinaryIO]:
+    def open_member() -> BinaryIO:
+        raise err
+
+    return open_member
+
+
 def _member(part: Message, n: int, filename: str | None, unique: UniqueNames) -> Member:
     ctype = part.get_content_type()
     if part.get_content_maintype() == "message" and part.is_multipart():
@@ -102,7 +114,7 @@ def _member(part: Message, n: int, filename: str | None, unique: UniqueNames) ->
     name = unique(sanitize_name(filename) if filename else default)
 
     def open_part() -> BinaryIO:
-        return io.BytesIO(_payload_bytes(part))
+        return NamedBytes(_payload_bytes(part), name)
 
     return Member(name, open=open_part)
 

@@ -8,6 +8,7 @@ the head and from the central directory in the tail: use ``detect_kind_stream`` 
 ``tail=`` the file's last ``TAIL_BYTES``. OLE/CFB files are ``msg`` when named ``.msg`` or holding
 ``__substg1.0_`` storages, the OOXML kind of their extension when they hold an
 ``EncryptedPackage`` (the extractor then reports ``encrypted``), else ``binary`` (legacy .doc/.xls).
+``sniff`` works on any stream (non-seekable ones by their head) and hands back one to extract from.
 A head with NUL bytes or many control bytes is ``binary`` unless it is UTF-16/32 text.
 """
 
@@ -22,7 +23,7 @@ import struct
 import zlib
 from typing import BinaryIO
 
-from .streams import read_head
+from .streams import is_cheaply_seekable, peek, read_head
 from .textio import bom_encoding, decoder, sniff_encoding, utf16_without_bom
 
 KINDS: tuple[str, ...] = (
@@ -99,6 +100,16 @@ def detect_kind_stream(stream: BinaryIO, name: str) -> str:
         return detect_kind(head, name, tail)
     finally:
         stream.seek(pos)
+
+
+def sniff(stream: BinaryIO, name: str) -> tuple[str, BinaryIO]:
+    """The kind of any stream, and a stream to pass to the extractor that starts where ``stream``
+    did. Cheaply seekable streams (memory, real files) get the full ``detect_kind_stream``; others
+    (a member being unpacked) are judged by their head alone and never seeked."""
+    if is_cheaply_seekable(stream):
+        return detect_kind_stream(stream, name), stream
+    head, stream = peek(stream, HEAD_BYTES)
+    return detect_kind(head, name), stream
 
 
 def is_binary(head: bytes) -> bool:

@@ -20,7 +20,7 @@ from spill.errors import Skipped
 from spill.model import Segment
 
 from .base import Limits, Member
-from .streams import is_cheaply_seekable
+from .streams import NamedBytes, is_cheaply_seekable
 
 _LINE_CAP = 1 << 16
 _FROM_DATE = re.compile(rb"^From \S+\s+.*\d{1,2}:\d{2}")
@@ -105,4 +105,4 @@ def _member(
 
         return Member(name, open=too_big, size=size)
     data = b"".join(buf)
-    return Member(name, open=lambda: io.BytesIO(data), size=len(data))
+    return Member(name, open=lambda: NamedBytes(data, name), size=len(data))

@@ -14,7 +14,6 @@ Skipped: RTF-only bodies, named properties, calendar/task specifics.
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -26,7 +25,7 @@ from .base import Limits, Member
 from .html import html_to_text
 from .kinds import CFB_MAGIC
 from .names import UniqueNames, sanitize_name
-from .streams import read_capped, short_reason
+from .streams import NamedBytes, read_capped, short_reason
 from .textio import decode_all
 
 # extract_msg logs its complaints; they must not reach the terminal (the engine records reasons).
@@ -138,7 +137,7 @@ def _member(att: Any, i: int, unique: UniqueNames) -> Member:
     if not isinstance(data, bytes):
         return Member(name, open=_raiser(Skipped("unsupported attachment")))
     payload: bytes = data
-    return Member(name, open=lambda: io.BytesIO(payload), size=len(payload))
+    return Member(name, open=lambda: NamedBytes(payload, name), size=len(payload))
 
 
 def _raiser(err: Exception):  # type: ignore[no-untyped-def]

@@ -14,7 +14,6 @@ memory (up to ``limits.max_member_buffer``). Skipped: annotations, form fields, 
 from __future__ import annotations
 
 import ctypes
-import io
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -23,7 +22,7 @@ from spill.model import Segment
 
 from .base import Budget, Limits, Member, current_budget
 from .names import UniqueNames, sanitize_name
-from .streams import ensure_seekable, short_reason
+from .streams import NamedBytes, ensure_seekable, short_reason
 
 _FPDF_ERR_PASSWORD = 4
 
@@ -91,8 +90,8 @@ def _attachments(pdf: Any, limits: Limits, budget: Budget) -> Iterator[Member]:
             name, att = f"attachment{i + 1}", None
         member_name = unique(sanitize_name(name or f"attachment{i + 1}"))
 
-        def open_member(att: Any = att) -> BinaryIO:
-            return io.BytesIO(_attachment_data(att, limits, budget))
+        def open_member(att: Any = att, name: str = member_name) -> BinaryIO:
+            return NamedBytes(_attachment_data(att, limits, budget), name)
 
         yield Member(member_name, open=open_member)
 

@@ -58,6 +58,14 @@ def ensure_seekable(stream: BinaryIO, limits: Limits, what: str = "file") -> Bin
     return io.BytesIO(read_capped(stream, limits.max_member_buffer, what))
 
 
+class NamedBytes(io.BytesIO):
+    """Bytes in memory that carry their member name (see ``gzip``: ``x.csv.gz`` → ``x.csv``)."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
+
+
 def read_head(stream: BinaryIO, n: int) -> bytes:
     """Up to ``n`` bytes (fewer only at end of stream), looping over short reads."""
     parts: list[bytes] = []
