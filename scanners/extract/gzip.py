@@ -23,7 +23,7 @@ from spill.model import Segment
 
 from . import tar
 from .base import Limits, Member, current_budget
-from .kinds import _is_tar as is_tar_header
+from .kinds import is_tar_header
 from .names import sanitize_name
 from .streams import peek
 

@@ -73,12 +73,12 @@ def detect_kind(head: bytes, name: str, tail: bytes = b"") -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"\x1f\x8b"):
-        return "tar" if _is_tar(_inflate_head(head)) else "gzip"
+        return "tar" if is_tar_header(_inflate_head(head)) else "gzip"
     if head.startswith(b"BZh") and head[4:10] == b"1AY&SY":
-        return "tar" if lname.endswith(_TAR_EXT) or _is_tar(_bunzip_head(head)) else "gzip"
+        return "tar" if lname.endswith(_TAR_EXT) or is_tar_header(_bunzip_head(head)) else "gzip"
     if head.startswith(b"\xfd7zXZ\x00"):
-        return "tar" if lname.endswith(_TAR_EXT) or _is_tar(_unxz_head(head)) else "gzip"
-    if _is_tar(head):
+        return "tar" if lname.endswith(_TAR_EXT) or is_tar_header(_unxz_head(head)) else "gzip"
+    if is_tar_header(head):
         return "tar"
     if is_binary(head):
         return "binary"
@@ -160,7 +160,7 @@ def _cfb_kind(data: bytes, ext: str) -> str:
     return "binary"
 
 
-def _is_tar(block: bytes) -> bool:
+def is_tar_header(block: bytes) -> bool:
     if len(block) < 512:
         return False
     if block[257:262] == b"ustar":

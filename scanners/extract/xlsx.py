@@ -60,6 +60,8 @@ def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
     import openpyxl
 
     pkg = open_package(stream, limits, "xlsx")
+    if "xl/workbook.bin" in pkg.names:
+        raise Skipped("binary workbook (.xlsb) not supported")
     source = pkg.zf.fp  # the same seekable bytes the package check read
     assert source is not None
     source.seek(0)

@@ -83,3 +83,25 @@ def test_detect_kind_stream_restores_position() -> None:
     stream.seek(2)
     assert detect_kind_stream(stream, "a.zip") == "zip"
     assert stream.tell() == 2
+
+
+def test_sniff_judges_a_non_seekable_stream_by_its_head_and_gives_it_back() -> None:
+    from scanners.extract import sniff
+
+    class NoSeek(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self._b = io.BytesIO(data)
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, b):  # type: ignore[no-untyped-def,override]
+            d = self._b.read(len(b))
+            b[: len(d)] = d
+            return len(d)
+
+    data = b"name,email\nJane,jane@example.com\nBob,bob@example.org\n" * 3000
+    kind, stream = sniff(io.BufferedReader(NoSeek(data)), "x")  # type: ignore[arg-type]
+    assert kind == "csv" and stream.read() == data
+    kind, stream = sniff(io.BytesIO(make_docx()), "x.txt")
+    assert kind == "docx" and stream.tell() == 0

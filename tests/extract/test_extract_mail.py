@@ -141,3 +141,13 @@ def test_msg_encrypted_and_corrupt() -> None:
         list(msgx.extract(io.BytesIO(good[: len(good) // 2]), Limits()))
     with pytest.raises(Unreadable, match="no OLE header"):
         list(msgx.extract(io.BytesIO(b"not a msg"), Limits()))
+
+
+def test_eml_malformed_part_header_is_not_fatal() -> None:
+    # Source: hypothesis, a non-ASCII byte after "Content-Disposition:" made compat32 return a Header
+    data = (
+        b'From: a@example.com\nTo: b@example.com\nSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"'
+        b'\n\n--B\nContent-Type: text/csv\nContent-Disposition:\x80 attachment; filename="r.csv"\n\nYSxi\n--B--\n'
+    )
+    w = walk(data, "m.eml")
+    assert w.kinds["m.eml!/r.csv"] == "csv" and not w.problems
