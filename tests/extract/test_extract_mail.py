@@ -146,7 +146,8 @@ def test_msg_encrypted_and_corrupt() -> None:
 def test_eml_malformed_part_header_is_not_fatal() -> None:
     # Source: hypothesis, a non-ASCII byte after "Content-Disposition:" made compat32 return a Header
     data = (
-        b'From: a@example.com\nTo: b@example.com\nSubject: s\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="B"'
+        b"From: a@example.com\nTo: b@example.com\nSubject: s\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="B"'
         b'\n\n--B\nContent-Type: text/csv\nContent-Disposition:\x80 attachment; filename="r.csv"\n\nYSxi\n--B--\n'
     )
     w = walk(data, "m.eml")
