@@ -17,11 +17,12 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sqlite3
 import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -591,6 +592,498 @@ class Case:
             " hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (at, analyst, action, fid, before, after, reason, batch, prev_hash, digest))
         return digest
+
+    # ---- triage queries (used by the TUI) -------------------------------------------------
+    # Reads for `spill triage`, shaped for a 10^6-finding case: every list is paged or
+    # aggregated in SQL, nothing loads all findings. Group decisions go through decide_many.
+
+    def ensure_triage_indexes(self) -> bool:
+        """Add the triage indexes (end of schema.sql) to a case file created before them.
+
+        Returns True when something had to be built (slow on a big case: run it in a worker).
+        """
+        script = resources.files("spill").joinpath("schema.sql").read_text()
+        wanted = re.findall(r"CREATE INDEX IF NOT EXISTS (\w+)", script.split(_TRIAGE_INDEX_MARK, 1)[1])
+        have = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        if set(wanted) <= have:
+            return False
+        self.conn.executescript(script.split(_TRIAGE_INDEX_MARK, 1)[1])
+        return True
+
+    def count_findings(self, query: FindingQuery) -> int:
+        where, params = _triage_where(query)
+        return int(self.conn.execute(f"SELECT count(*) FROM findings f WHERE {where}", params).fetchone()[0])
+
+    def page_findings(self, query: FindingQuery, offset: int, limit: int) -> FindingPage:
+        """One window of the findings that match ``query``, in its sort order.
+
+        A probe fetches up to ``_SPARSE_CAP`` + 1 matching rowids through whichever index
+        suits the filter. Few matches: they are sorted directly and the total is known.
+        Many: the sort order's own index is walked (``INDEXED BY``) so the first rows come
+        back without sorting a million, and the total is left to :meth:`count_findings`.
+        """
+        where, params = _triage_where(query)
+        order = _order_by(query)
+        probe = [r[0] for r in self.conn.execute(
+            f"SELECT f.rowid FROM findings f WHERE {where} LIMIT {_SPARSE_CAP + 1}", params)]
+        if len(probe) <= _SPARSE_CAP:
+            rows = self.conn.execute(
+                f"SELECT {_SUMMARY_COLS} FROM findings f WHERE f.rowid IN ({','.join('?' * len(probe))})"
+                f" ORDER BY {order} LIMIT ? OFFSET ?", [*probe, limit, offset]) if probe else []
+            return FindingPage(offset, [_summary(r) for r in rows], len(probe))
+        index = _SORT_INDEX.get(query.sort)
+        hint = f" INDEXED BY {index}" if index else ""
+        rows = self.conn.execute(
+            f"SELECT {_SUMMARY_COLS} FROM findings f{hint} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset])
+        return FindingPage(offset, [_summary(r) for r in rows], None)
+
+    def finding_ids(self, query: FindingQuery) -> list[str]:
+        """Every finding id that matches ``query`` (what a group or select-all decision touches)."""
+        where, params = _triage_where(query)
+        return [r[0] for r in self.conn.execute(f"SELECT f.id FROM findings f WHERE {where}", params)]
+
+    def group_findings(self, query: FindingQuery, by: str) -> list[FindingGroup]:
+        """The findings that match ``query`` grouped ``by`` value, rule, file or folder, biggest first."""
+        if by not in GROUP_BY:
+            raise CaseError(f"unknown grouping {by!r}; one of {', '.join(GROUP_BY)}")
+        where, params = _triage_where(query)
+        agg = ("count(*), sum(f.status = 'open'), sum(f.status = 'confirmed'), sum(f.status = 'false_positive'),"
+               f" sum(f.status = 'ignored'), min({_sev_rank('f.severity')})")
+        groups: list[FindingGroup] = []
+        if by == "value":
+            sql = (f"SELECT f.fingerprint, {agg}, min(f.entity_type), min(f.preview) FROM findings f"
+                   f" WHERE {where} AND f.fingerprint IS NOT NULL GROUP BY f.fingerprint")
+            groups += [_group(by, r[0], r[7], r[8] or "", r[1:7]) for r in self.conn.execute(sql, params)]
+            sql = (f"SELECT 'id:' || f.id, {agg}, f.entity_type, coalesce(f.client, f.preview, ''), f.path"
+                   f" FROM findings f WHERE {where} AND f.fingerprint IS NULL GROUP BY f.id")
+            groups += [_group(by, r[0], r[7], f"{r[8]} · {r[9]}" if r[8] else r[9], r[1:7])
+                       for r in self.conn.execute(sql, params)]
+        elif by == "rule":
+            sql = f"SELECT f.rule, {agg}, min(f.entity_type) FROM findings f WHERE {where} GROUP BY f.rule"
+            groups = [_group(by, r[0], r[7], r[0], r[1:7]) for r in self.conn.execute(sql, params)]
+        else:
+            sql = (f"SELECT f.file_id, {agg}, min(f.path) FROM findings f WHERE {where} GROUP BY f.file_id")
+            per_file = [_group("file", r[0], None, r[7], r[1:7]) for r in self.conn.execute(sql, params)]
+            if by == "file":
+                groups = per_file
+            else:
+                folders: dict[str, list[int]] = {}
+                for g in per_file:
+                    acc = folders.setdefault(folder_of(g.label), [0, 0, 0, 0, 0, 9])
+                    for i, n in enumerate((g.count, g.open, g.confirmed, g.false_positive, g.ignored)):
+                        acc[i] += n
+                    acc[5] = min(acc[5], _RANK_OF[g.worst])
+                groups = [_group("folder", k, None, k or "(share root)", tuple(v)) for k, v in folders.items()]
+        groups.sort(key=lambda g: (-g.count, g.label, g.key))
+        return groups
+
+    def finding_detail(self, fid: str, *, siblings: int = 8) -> FindingDetail | None:
+        """Everything the detail pane shows about one finding (all masked)."""
+        finding = self.get_finding(fid)
+        if finding is None:
+            return None
+        ctx_start, ctx_end, note, record = self.conn.execute(
+            "SELECT ctx_start, ctx_end, note, record FROM findings WHERE id = ?", (fid,)).fetchone()
+        file = self.conn.execute(
+            "SELECT id, path, parent, sha256, size, mtime, kind, status, reason, duplicate_of FROM files"
+            " WHERE id = ?", (finding.file_id,)).fetchone()
+        same_file = [_summary(r) for r in self.conn.execute(
+            f"SELECT {_SUMMARY_COLS} FROM findings f WHERE f.file_id = ? AND f.id != ?"
+            " ORDER BY f.span_start, f.rowid LIMIT ?", (finding.file_id, fid, siblings))]
+        in_file = self.conn.execute("SELECT count(*) FROM findings WHERE file_id = ?",
+                                    (finding.file_id,)).fetchone()[0]
+        person = self.get_person(finding.subject) if finding.subject else None
+        return FindingDetail(finding, ctx_start, ctx_end, note, record,
+                             _file_record(file) if file else None, same_file, int(in_file) - 1, person,
+                             self.decisions(fid))
+
+    def decide_many(self, finding_ids: Sequence[str], *, action: str, after: str | None, analyst: str,
+                    reason: str | None = None, skip_unchanged: bool = True,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[str, int]:
+        """:meth:`decide` for a selection or a group: one transaction, one batch, with progress.
+
+        Findings already in the ``after`` state are left out of the log when ``skip_unchanged``
+        (a group of 3,000 with 2,900 already confirmed logs 100 decisions). Returns the batch
+        id and how many findings it changed.
+        """
+        column = {"status": "status", "severity": "severity", "note": "note", "reveal": None}
+        if action not in column:
+            raise CaseError(f"unknown triage action {action!r}")
+        if action == "status" and after not in {s.value for s in Status}:
+            raise CaseError(f"unknown status {after!r}")
+        if action == "severity" and after not in {s.value for s in Severity}:
+            raise CaseError(f"unknown severity {after!r}")
+        col = column[action]
+        batch = uuid.uuid4().hex[:16]
+        ids = list(dict.fromkeys(finding_ids))
+        changed = 0
+        with self.conn:
+            prev_hash = self._last_hash()
+            for done, chunk in enumerate(_chunks(ids, 500)):
+                marks = ",".join("?" * len(chunk))
+                befores = dict(self.conn.execute(
+                    f"SELECT id, {col or 'status'} FROM findings WHERE id IN ({marks})", chunk).fetchall())
+                touched = []
+                for fid in chunk:
+                    if fid not in befores:
+                        raise CaseError(f"no finding {fid} in the case")
+                    if col and skip_unchanged and befores[fid] == after:
+                        continue
+                    prev_hash = self._append(prev_hash, action, fid, befores[fid] if col else None, after,
+                                             analyst, reason, batch)
+                    touched.append(fid)
+                if col and touched:
+                    self.conn.execute(f"UPDATE findings SET {col} = ? WHERE id IN ({','.join('?' * len(touched))})",
+                                      [after, *touched])
+                changed += len(touched)
+                if progress:
+                    progress(min(len(ids), (done + 1) * 500), len(ids))
+        return batch, changed
+
+    def batch_findings(self, batch: str) -> list[str]:
+        """The findings one logged batch touched (to refresh what the screen shows after an undo)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT finding_id FROM decisions WHERE batch = ?", (batch,))]
+
+    def overview(self) -> CaseOverview:
+        """The case at a glance: files, findings by category × status and severity, people, scan."""
+        files = dict(self.conn.execute("SELECT status, count(*) FROM files GROUP BY status").fetchall())
+        matrix: dict[str, dict[str, int]] = {}
+        for cat, status, n in self.conn.execute(
+                "SELECT category, status, count(*) FROM findings GROUP BY category, status"):
+            matrix.setdefault(cat, {})[status] = n
+        by_sev = dict(self.conn.execute("SELECT severity, count(*) FROM findings GROUP BY severity").fetchall())
+        by_file = self.conn.execute(
+            f"SELECT fl.path, count(*), min({_sev_rank('f.severity')}) FROM findings f"
+            " JOIN files fl ON fl.id = f.file_id GROUP BY f.file_id").fetchall()
+        folders: dict[str, list[int]] = {}
+        for path, n, rank in by_file:
+            acc = folders.setdefault(top_folder(path), [0, 9])
+            acc[0] += n
+            acc[1] = min(acc[1], rank)
+        top = sorted(((k, v[0], _SEV_BY_RANK[v[1]]) for k, v in folders.items()), key=lambda t: (-t[1], t[0]))
+        clients = [(c or "(unknown lab)", n, o) for c, n, o in self.conn.execute(
+            "SELECT client, count(*), sum(status = 'open') FROM findings WHERE entity_type = 'LAB_RUBRIC'"
+            " GROUP BY client ORDER BY count(*) DESC, client")]
+        people = self.conn.execute("SELECT count(*) FROM subjects").fetchone()[0]
+        return CaseOverview(self.path.name, self.last_scan(), files, matrix, by_sev, top, clients, int(people))
+
+    def file_stats(self) -> list[FileStats]:
+        """Every file and archive member with its finding count and worst severity (the Files tree)."""
+        counts = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            f"SELECT f.file_id, count(*), min({_sev_rank('f.severity')}) FROM findings f GROUP BY f.file_id")}
+        out = []
+        for fid, path, parent, kind, status, reason, sha, size in self.conn.execute(
+                "SELECT id, path, parent, kind, status, reason, sha256, size FROM files ORDER BY path"):
+            n, rank = counts.get(fid, (0, None))
+            out.append(FileStats(fid, path, parent, kind, FileStatus(status), reason, sha, size, n,
+                                 _SEV_BY_RANK.get(rank) if rank is not None else None))
+        return out
+
+    def count_problem_files(self) -> int:
+        return int(self.conn.execute(
+            "SELECT count(*) FROM files WHERE status IN ('error', 'skipped', 'pending')").fetchone()[0])
+
+    def page_problem_files(self, offset: int, limit: int) -> list[FileRecord]:
+        """Files that were not (fully) scanned: failed first, then skipped, then still pending."""
+        return [_file_record(r) for r in self.conn.execute(
+            "SELECT id, path, parent, sha256, size, mtime, kind, status, reason, duplicate_of FROM files"
+            " WHERE status IN ('error', 'skipped', 'pending')"
+            " ORDER BY CASE status WHEN 'error' THEN 0 WHEN 'skipped' THEN 1 ELSE 2 END, path LIMIT ? OFFSET ?",
+            (limit, offset))]
+
+    def count_people(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM subjects").fetchone()[0])
+
+    def page_people(self, offset: int, limit: int) -> list[Person]:
+        """The people whose data is exposed, most exposed first."""
+        return [self._person(r) for r in self.conn.execute(
+            "SELECT id, label, anchor, findings, files FROM subjects ORDER BY findings DESC, files DESC, label, id"
+            " LIMIT ? OFFSET ?", (limit, offset))]
+
+    def get_person(self, subject: str) -> Person | None:
+        row = self.conn.execute("SELECT id, label, anchor, findings, files FROM subjects WHERE id = ?",
+                                (subject,)).fetchone()
+        return self._person(row) if row else None
+
+    def person_exposure(self, subject: str, *, limit: int = 50) -> PersonExposure | None:
+        """What of one person was found (types and masked values) and where (files)."""
+        person = self.get_person(subject)
+        if person is None:
+            return None
+        what = [(t, p or "", n, _SEV_BY_RANK[r]) for t, p, n, r in self.conn.execute(
+            f"SELECT entity_type, preview, count(*), min({_sev_rank('severity')}) FROM findings WHERE subject = ?"
+            " GROUP BY entity_type, preview ORDER BY 4, 3 DESC, 1 LIMIT ?", (subject, limit))]
+        where = [(p, n, _SEV_BY_RANK[r]) for p, n, r in self.conn.execute(
+            f"SELECT path, count(*), min({_sev_rank('severity')}) FROM findings WHERE subject = ?"
+            " GROUP BY path ORDER BY 2 DESC, 1 LIMIT ?", (subject, limit))]
+        return PersonExposure(person, what, where)
+
+    def _person(self, row: tuple[Any, ...]) -> Person:
+        sid, label, anchor, n, files = row
+        worst, types = self.conn.execute(
+            f"SELECT min({_sev_rank('severity')}), group_concat(DISTINCT entity_type) FROM findings"
+            " WHERE subject = ?", (sid,)).fetchone()
+        return Person(sid, label or sid, anchor, int(n), int(files),
+                      _SEV_BY_RANK.get(worst, Severity.LOW), tuple(sorted((types or "").split(","))) if types else ())
+
+    def entity_types(self) -> list[str]:
+        """Entity types present in the case (filter suggestions)."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT entity_type FROM findings ORDER BY 1")]
+
+
+# ---- triage query records (used by the TUI) ----------------------------------------------
+
+GROUP_BY = ("value", "rule", "file", "folder")
+"""What a group decision can span: one value (fingerprint), one rule, one file, one folder."""
+
+SORTS = ("severity", "path", "type", "status")
+
+_TRIAGE_INDEX_MARK = "-- triage indexes"
+_SPARSE_CAP = 5000  # at most this many matches are sorted directly; beyond, the sort index is walked
+_RANK_OF = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
+_SEV_BY_RANK = {v: k for k, v in _RANK_OF.items()}
+_SORT_INDEX = {"severity": "findings_triage_severity", "path": "findings_triage_path",
+               "type": "findings_type", "status": "findings_status"}
+
+
+@dataclass(frozen=True, slots=True)
+class FindingQuery:
+    """What the findings table shows: filters (ANDed; values within one filter ORed), sort, group drill-in.
+
+    ``path_glob`` is a SQLite GLOB over the file path (``*`` crosses folders; a pattern
+    without ``*?[`` matches anywhere in the path); ``text`` is a case-insensitive substring
+    of the path, the masked preview or the masked context. ``group_by``/``group_key``
+    restrict to the members of one group from :meth:`Case.group_findings`.
+    """
+
+    entity_types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    path_glob: str = ""
+    text: str = ""
+    subject: str = ""
+    group_by: str = ""
+    group_key: str = ""
+    sort: str = "severity"
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FindingSummary:
+    """One row of the findings table (masked)."""
+
+    id: str
+    file_id: str
+    path: str
+    entity_type: str
+    category: Category
+    severity: Severity
+    status: Status
+    preview: str | None
+    location: dict[str, Any]
+    line: int | None
+    rule: str
+    fingerprint: str | None
+    has_note: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FindingPage:
+    offset: int
+    rows: list[FindingSummary]
+    total: int | None  # known when the probe saw every match; else ask count_findings
+
+
+@dataclass(frozen=True, slots=True)
+class FindingGroup:
+    """Findings sharing a value, rule, file or folder; deciding the group decides them all."""
+
+    by: str
+    key: str
+    label: str
+    entity_type: str | None
+    count: int
+    open: int
+    confirmed: int
+    false_positive: int
+    ignored: int
+    worst: Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A data subject (contractor) and how much of theirs is exposed."""
+
+    id: str
+    label: str
+    anchor: str | None
+    findings: int
+    files: int
+    worst: Severity
+    entity_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonExposure:
+    person: Person
+    what: list[tuple[str, str, int, Severity]]  # entity type, masked value, findings, worst severity
+    where: list[tuple[str, int, Severity]]       # path, findings, worst severity
+
+
+@dataclass(frozen=True, slots=True)
+class FindingDetail:
+    finding: Finding
+    ctx_start: int | None
+    ctx_end: int | None
+    note: str | None
+    record: str | None
+    file: FileRecord | None
+    same_file: list[FindingSummary]
+    same_file_total: int
+    person: Person | None
+    history: list[Decision]
+
+
+@dataclass(frozen=True, slots=True)
+class FileStats:
+    id: str
+    path: str
+    parent: str | None
+    kind: str | None
+    status: FileStatus
+    reason: str | None
+    sha256: str | None
+    size: int | None
+    findings: int
+    worst: Severity | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOverview:
+    case_name: str
+    scan: ScanInfo | None
+    files: dict[str, int]                         # file status → count
+    by_category: dict[str, dict[str, int]]        # category → status → count
+    by_severity: dict[str, int]
+    top_folders: list[tuple[str, int, Severity]]  # folder, findings, worst severity
+    rubric_clients: list[tuple[str, int, int]]    # client lab, LAB_RUBRIC findings, still open
+    people: int
+
+    @property
+    def findings(self) -> int:
+        return sum(sum(row.values()) for row in self.by_category.values())
+
+    def with_status(self, status: str) -> int:
+        return sum(row.get(status, 0) for row in self.by_category.values())
+
+
+def folder_of(path: str) -> str:
+    """The share folder a file sits in; an archive member counts in its archive's folder.
+
+    >>> folder_of("hr/2024/roster.zip!/a/b.csv")
+    'hr/2024'
+    """
+    outer = path.split("!/", 1)[0]
+    return outer.rpartition("/")[0]
+
+
+def top_folder(path: str, depth: int = 2) -> str:
+    """The first ``depth`` folders of a path ('' for the share root): the overview's folder grain."""
+    parts = folder_of(path).split("/")
+    return "/".join(parts[:depth]) if parts != [""] else ""
+
+
+def _sev_rank(col: str) -> str:
+    # identical text to the findings_triage_severity index expression so the planner can use it
+    return (f"(CASE {col} WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END)")
+
+
+_ORDER = {
+    "severity": [_sev_rank("f.severity"), "f.path", "f.span_start", "f.rowid"],
+    "path": ["f.path", "f.span_start", "f.rowid"],
+    "type": ["f.entity_type", "f.rowid"],
+    "status": ["f.status", "f.rowid"],
+}
+
+_SUMMARY_COLS = ("f.id, f.file_id, f.path, f.entity_type, f.category, f.severity, f.status, f.preview,"
+                 " f.location, f.line, f.rule, f.fingerprint, f.note IS NOT NULL")
+
+
+def _order_by(q: FindingQuery) -> str:
+    if q.sort not in _ORDER:
+        raise CaseError(f"unknown sort {q.sort!r}; one of {', '.join(SORTS)}")
+    direction = " DESC" if q.descending else ""
+    return ", ".join(term + direction for term in _ORDER[q.sort])
+
+
+def _summary(r: tuple[Any, ...]) -> FindingSummary:
+    return FindingSummary(r[0], r[1], r[2], r[3], Category(r[4]), Severity(r[5]), Status(r[6]), r[7],
+                          json.loads(r[8] or "{}"), r[9], r[10], r[11], bool(r[12]))
+
+
+def _group(by: str, key: str, etype: str | None, label: str, agg: Sequence[int]) -> FindingGroup:
+    n, o, c, fp, ig, rank = agg
+    return FindingGroup(by, key, label, etype, int(n), int(o or 0), int(c or 0), int(fp or 0), int(ig or 0),
+                        _SEV_BY_RANK.get(rank, Severity.LOW))
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _triage_where(q: FindingQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause (over ``findings f``) and its parameters for a query's filters."""
+    clauses: list[str] = []
+    params: list[Any] = []
+
+    def one_of(col: str, values: Sequence[str]) -> None:
+        clauses.append(f"{col} IN ({','.join('?' * len(values))})")
+        params.extend(values)
+
+    if q.entity_types:
+        one_of("f.entity_type", q.entity_types)
+    if q.categories:
+        one_of("f.category", q.categories)
+    if q.statuses:
+        one_of("f.status", q.statuses)
+    if q.severities:
+        one_of("f.severity", q.severities)
+    if q.path_glob:
+        glob = q.path_glob if any(c in q.path_glob for c in "*?[") else f"*{q.path_glob}*"
+        clauses.append("f.file_id IN (SELECT id FROM files WHERE path GLOB ?)")
+        params.append(glob)
+    if q.text:
+        clauses.append("(f.path LIKE ? ESCAPE '\\' OR f.preview LIKE ? ESCAPE '\\' OR f.context LIKE ? ESCAPE '\\')")
+        params.extend([_like(q.text)] * 3)
+    if q.subject:
+        clauses.append("f.subject = ?")
+        params.append(q.subject)
+    if q.group_by:
+        if q.group_by == "value":
+            if q.group_key.startswith("id:"):
+                clauses.append("f.id = ?")
+                params.append(q.group_key[3:])
+            else:
+                clauses.append("f.fingerprint = ?")
+                params.append(q.group_key)
+        elif q.group_by == "rule":
+            clauses.append("f.rule = ?")
+            params.append(q.group_key)
+        elif q.group_by == "file":
+            clauses.append("f.file_id = ?")
+            params.append(q.group_key)
+        elif q.group_by == "folder":
+            # folder_of() in SQL: the outer path (before '!/') up to its last '/'
+            outer = "substr(path, 1, instr(path || '!/', '!/') - 1)"
+            clauses.append(f"f.file_id IN (SELECT id FROM files WHERE rtrim(rtrim({outer}, replace({outer}, '/', '')),"
+                           " '/') = ?)")
+            params.append(q.group_key)
+        else:
+            raise CaseError(f"unknown grouping {q.group_by!r}; one of {', '.join(GROUP_BY)}")
+    return " AND ".join(clauses) or "1", params
 
 
 def _entry(at: str, analyst: str, action: str, fid: str, before: str | None, after: str | None,

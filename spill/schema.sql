@@ -112,3 +112,21 @@ CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
+
+-- triage indexes (spill triage; `Case.ensure_triage_indexes` adds them to older case files).
+-- With these the findings table's sort orders and its group-by / per-file aggregates are
+-- index walks, not sorts of a million rows.
+-- Sort by severity (most severe first, then path): the expression must match _sev_rank() in case.py.
+CREATE INDEX IF NOT EXISTS findings_triage_severity ON findings(
+    (CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), path, span_start);
+-- Sort by path.
+CREATE INDEX IF NOT EXISTS findings_triage_path ON findings(path, span_start);
+-- Group by value: covers the aggregate and its label.
+CREATE INDEX IF NOT EXISTS findings_triage_value ON findings(fingerprint, status, severity, entity_type, preview);
+-- Group by rule.
+CREATE INDEX IF NOT EXISTS findings_triage_rule ON findings(rule, status, severity, entity_type);
+-- Group by file / folder, the Files tree and the overview's folders.
+CREATE INDEX IF NOT EXISTS findings_triage_file ON findings(file_id, status, severity);
+-- People linkage (Case.link_subjects updates one record at a time): without this each update
+-- walks every finding of its file, quadratic in a big roster.
+CREATE INDEX IF NOT EXISTS findings_triage_record ON findings(file_id, record);

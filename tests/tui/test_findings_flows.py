@@ -1,0 +1,325 @@
+"""The Findings screen driven through Pilot; every flow is checked in the case file afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from conftest import settle, wait_for
+from sample_case import SUPPORT_PHONE, SampleCase
+from textual.pilot import Pilot
+
+from spill.case import Case, FindingSummary
+from tui.app import TriageApp
+from tui.screens.findings import FindingsScreen
+from tui.widgets.filter_bar import FilterBar
+
+pytestmark = pytest.mark.anyio
+
+
+async def open_findings(pilot: Pilot[None]) -> FindingsScreen:
+    await pilot.press("2")
+    screen = pilot.app.screen
+    assert isinstance(screen, FindingsScreen)
+    await settle(pilot)
+    await wait_for(pilot, lambda: screen.detail_key is not None, what="the detail pane")
+    return screen
+
+
+async def decided(pilot: Pilot[None], screen: FindingsScreen, before: int, n: int = 1) -> None:
+    await wait_for(pilot, lambda: screen.decisions_recorded >= before + n, what="the decision to be recorded")
+    await settle(pilot)
+
+
+async def filter_by(pilot: Pilot[None], screen: FindingsScreen, text: str) -> None:
+    """Open the filter bar with its key, put the text in, apply it with enter."""
+    await pilot.press("slash")
+    screen.query_one(FilterBar).value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def statuses(sample: SampleCase) -> dict[str, str]:
+    with Case.open(sample.path) as case:
+        return {f.id: f.status.value for f in case.iter_findings()}
+
+
+async def test_findings_confirm_key_records_decision(make_app: Callable[..., TriageApp], sample: SampleCase) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        first = screen.findings_table.cursor_row
+        assert isinstance(first, FindingSummary)
+        await pilot.press("c")
+        await decided(pilot, screen, 0)
+        assert screen.findings_table.cursor == 1  # the next finding comes up
+        assert screen.findings_table.row_at(0).status.value == "confirmed"
+    with Case.open(sample.path) as case:
+        assert case.get_finding(first.id).status.value == "confirmed"
+        log = case.decisions(first.id)
+        assert [(d.action, d.before, d.after, d.analyst) for d in log] == [("status", "open", "confirmed", "alice")]
+        assert case.verify_chain() == []
+
+
+async def test_findings_filter_narrows_the_table(make_app: Callable[..., TriageApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        assert screen.findings_table.total == 51
+        await pilot.press("slash")
+        await pilot.press(*"type:iban_code", "enter")
+        await settle(pilot)
+        assert screen.findings_table.total == 2
+        rows = [screen.findings_table.row_at(i) for i in range(2)]
+        assert {r.entity_type for r in rows} == {"IBAN_CODE"}
+        assert screen.findings_table.has_focus
+        await pilot.press("slash")
+        await pilot.press("ctrl+u", *"path:kyc/* sev:crit+", "enter")
+        await settle(pilot)
+        assert screen.findings_table.total == 1
+        assert screen.findings_table.row_at(0).entity_type == "IN_PAN"
+
+
+async def test_findings_bad_filter_is_refused_and_the_old_one_kept(make_app: Callable[..., TriageApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await pilot.press("slash")
+        screen.query_one(FilterBar).value = "sev:urgent"
+        await pilot.press("enter")
+        assert screen.query_.severities == ()
+        assert any("unknown severity" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        assert screen.findings_table.has_focus
+
+
+async def test_findings_free_text_searches_path_and_masked_context(make_app: Callable[..., TriageApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await filter_by(pilot, screen, "weekday")  # only in the tickets' (masked) context
+        assert screen.findings_table.total == 30
+        await filter_by(pilot, screen, "northwind")  # only in a path
+        assert screen.findings_table.total == 2
+
+
+async def test_group_by_value_decides_every_member(make_app: Callable[..., TriageApp], sample: SampleCase) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.in_groups and screen.group_by == "value"
+        top = screen.groups_table.cursor_row
+        assert top.count == 30 and top.entity_type == "PHONE_NUMBER"
+        await pilot.press("x")
+        await decided(pilot, screen, 0)
+        assert screen.groups_table.cursor == 1  # on to the next group
+        assert screen.groups_table.row_at(0).open == 0
+    with Case.open(sample.path) as case:
+        phones = [f for f in case.iter_findings() if f.entity_type == "PHONE_NUMBER"]
+        assert len(phones) == 30 and {f.status.value for f in phones} == {"false_positive"}
+        log = case.decisions()
+        assert len(log) == 30 and len({d.batch for d in log}) == 1
+        assert log[0].reason.startswith("group by value")
+        assert case.matches_fingerprint(SUPPORT_PHONE, phones[0].fingerprint)
+        assert case.verify_chain() == []
+
+
+async def test_group_open_lists_members_and_escape_goes_back(make_app: Callable[..., TriageApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await pilot.press("g", "g")  # by rule
+        await settle(pilot)
+        assert screen.group_by == "rule"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.in_groups and screen.findings_table.total == 30
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.in_groups and screen.groups_table.has_focus
+        await pilot.press("g", "g", "g")  # file, folder, back to no grouping
+        await settle(pilot)
+        assert screen.group_by == "" and screen.findings_table.total == 51
+
+
+async def test_group_by_folder_counts_archive_members_in_their_folder(make_app: Callable[..., TriageApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await pilot.press("g", "g", "g", "g")
+        await settle(pilot)
+        assert screen.group_by == "folder"
+        groups = {screen.groups_table.row_at(i).label: screen.groups_table.row_at(i).count
+                  for i in range(screen.groups_table.total or 0)}
+        assert groups["support/tickets"] == 30 and groups["exports"] == 2
+
+
+async def test_select_range_then_ignore_decides_the_selection(make_app: Callable[..., TriageApp],
+                                                              sample: SampleCase) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        table = screen.findings_table
+        await pilot.press("space")  # selects row 0, anchor there, cursor to row 1
+        await pilot.press("down", "down", "V")  # rows 0..3
+        assert len(screen.selection) == 4
+        await pilot.press("shift+down")  # and 4
+        assert len(screen.selection) == 5
+        ids = {table.row_at(i).id for i in range(5)}
+        await pilot.press("i")
+        await decided(pilot, screen, 0)
+        assert not screen.selection
+    after = statuses(sample)
+    assert {after[i] for i in ids} == {"ignored"}
+    assert sum(1 for s in after.values() if s == "ignored") == 5
+
+
+async def test_select_all_in_filter_decides_every_match(make_app: Callable[..., TriageApp],
+                                                        sample: SampleCase) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await filter_by(pilot, screen, "type:EMAIL_ADDRESS")
+        await pilot.press("A")
+        assert screen.selection.everything
+        await pilot.press("c")
+        await decided(pilot, screen, 0)
+    with Case.open(sample.path) as case:
+        mails = [f for f in case.iter_findings() if f.entity_type == "EMAIL_ADDRESS"]
+        assert len(mails) == 5 and {f.status.value for f in mails} == {"confirmed"}
+        others = [f for f in case.iter_findings() if f.entity_type != "EMAIL_ADDRESS"]
+        assert {f.status.value for f in others} == {"open"}
+        assert case.decisions()[0].reason == "filter: type:EMAIL_ADDRESS"
+
+
+async def test_undo_then_redo_restores_and_reapplies(make_app: Callable[..., TriageApp], sample: SampleCase) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        fid = screen.findings_table.cursor_row.id
+        await pilot.press("c")
+        await decided(pilot, screen, 0)
+        await pilot.press("u")
+        await decided(pilot, screen, 1)
+        assert statuses(sample)[fid] == "open"
+        assert screen.findings_table.row_at(0).status.value == "open"
+        await pilot.press("U")
+        await decided(pilot, screen, 2)
+        assert statuses(sample)[fid] == "confirmed"
+        await pilot.press("ctrl+r")  # nothing left to redo
+        await pilot.pause()
+        assert any("Nothing to redo" in n.message for n in app._notifications)
+    with Case.open(sample.path) as case:
+        log = case.decisions(fid)
+        assert [(d.before, d.after) for d in log] == [("open", "confirmed"), ("confirmed", "open"),
+                                                      ("open", "confirmed")]
+        assert log[1].reason == f"undo {log[0].batch}"
+        assert case.verify_chain() == []
+
+
+async def test_reveal_shows_value_logs_it_and_hides_on_next_move(make_app: Callable[..., TriageApp],
+                                                                 sample: SampleCase) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await filter_by(pilot, screen, "type:IN_PAN")
+        fid = screen.findings_table.cursor_row.id
+        assert "ABCPE1234F" not in str(screen.detail.body.render())
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.revealed is not None, what="the reveal")
+        await wait_for(pilot, lambda: "ABCPE1234F" in str(screen.detail.body.render()), what="value shown")
+        await filter_by(pilot, screen, "")  # any move hides it
+        assert screen.revealed is None
+        assert "ABCPE1234F" not in str(screen.detail.body.render())
+    with Case.open(sample.path) as case:
+        log = case.decisions(fid)
+        assert [(d.action, d.after, d.analyst) for d in log] == [("reveal", None, "alice")]
+        assert case.get_finding(fid).status.value == "open"  # a reveal decides nothing
+
+
+async def test_reveal_refuses_a_changed_source(make_app: Callable[..., TriageApp], sample: SampleCase) -> None:
+    source = sample.share / "kyc/id_0001.pdf"
+    source.write_text(source.read_text().replace("ABCPE1234F", "ZZZZZ9999Z"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await filter_by(pilot, screen, "type:IN_PAN")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: any("no longer matches" in n.message for n in app._notifications),
+                       what="the refusal")
+        assert screen.revealed is None
+    with Case.open(sample.path) as case:
+        assert [d for d in case.decisions() if d.action == "reveal"] == []
+
+
+async def test_reveal_without_a_source_says_why(make_app: Callable[..., TriageApp]) -> None:
+    app = make_app(revealer=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_findings(pilot)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: any("re-read the source" in n.message for n in app._notifications),
+                       what="the explanation")
+
+
+async def test_note_and_severity_are_logged(make_app: Callable[..., TriageApp], sample: SampleCase) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        fid = screen.findings_table.cursor_row.id
+        await pilot.press("n")
+        await pilot.press(*"told the lab", "enter")
+        await decided(pilot, screen, 0)
+        assert screen.findings_table.row_at(0).has_note
+        await pilot.press("up", "s", "2")  # medium
+        await decided(pilot, screen, 1)
+        assert screen.findings_table.row_at(0).severity.value == "medium"
+    with Case.open(sample.path) as case:
+        log = case.decisions(fid)
+        assert [(d.action, d.after) for d in log] == [("note", "told the lab"), ("severity", "medium")]
+        assert case.get_finding(fid).severity.value == "medium"
+
+
+async def test_sort_key_cycles_the_order(make_app: Callable[..., TriageApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        assert screen.findings_table.row_at(0).severity.value == "critical"
+        await pilot.press("S")
+        await settle(pilot)
+        assert screen.query_.sort == "path"
+        assert screen.findings_table.row_at(0).path == "eng/deploy/service.env"
+        assert "sort:path" in screen.query_one("#filter").value
+
+
+async def test_a_decision_is_on_disk_before_it_is_shown(make_app: Callable[..., TriageApp],
+                                                        sample: SampleCase) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        fid = screen.findings_table.cursor_row.id
+        await pilot.press("x")
+        await wait_for(pilot, lambda: screen.findings_table.row_at(0).status.value == "false_positive",
+                       what="the status on screen")
+        # the app is still running (no clean exit yet): another reader already sees it
+        assert statuses(sample)[fid] == "false_positive"
+
+
+async def test_big_decisions_ask_first(make_app: Callable[..., TriageApp], sample: SampleCase,
+                                       monkeypatch: object) -> None:
+    import tui.screens.findings as findings_module
+
+    monkeypatch.setattr(findings_module, "CONFIRM_ABOVE", 10)  # type: ignore[attr-defined]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await pilot.press("A", "c")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmDialog"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and screen.decisions_recorded == 0
+        await pilot.press("c", "y")
+        await decided(pilot, screen, 0)
+    assert set(statuses(sample).values()) == {"confirmed"}

@@ -1,0 +1,112 @@
+"""``spill triage CASE.db``: the Textual app that turns findings into decisions.
+
+Four screens are Textual modes (1 Overview, 2 Findings, 3 Files, 4 People), each with its
+own stack, so switching keeps every screen's cursor and filter. Reads run in thread workers
+through :class:`~tui.store.CaseReader`; decisions go through the single
+:class:`~tui.decisions.DecisionWriter` thread. Nothing here writes SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from spill.case import Case, FindingQuery, default_analyst
+from spill.model import Finding
+from tui.commands import KeyCommands
+from tui.decisions import DecisionWriter
+from tui.screens.files import FilesScreen
+from tui.screens.findings import FindingsScreen
+from tui.screens.help import HelpScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.people import PeopleScreen
+from tui.store import CaseReader
+from tui.widgets.screen_tabs import ScreenTabs
+
+Revealer = Callable[[Finding], str]
+
+SCREEN_NAMES = {"overview": "Overview", "findings": "Findings", "files": "Files", "people": "People"}
+
+
+class TriageApp(App[None], inherit_bindings=False):
+    """The triage app over one case file."""
+
+    TITLE = "spill triage"
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[object]]]] = {
+        "overview": OverviewScreen, "findings": FindingsScreen, "files": FilesScreen, "people": PeopleScreen,
+    }
+    DEFAULT_MODE = "overview"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
+    COMMANDS = App.COMMANDS | {KeyCommands}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "switch_mode('overview')", "Overview", show=False, tooltip="The case at a glance"),
+        Binding("2", "switch_mode('findings')", "Findings", show=False,
+                tooltip="Filter, group and decide findings"),
+        Binding("3", "switch_mode('files')", "Files", show=False,
+                tooltip="The share as a tree, and what was not scanned"),
+        Binding("4", "switch_mode('people')", "People", show=False, tooltip="The people whose data is exposed"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="Every key, for this screen and the others"),
+        Binding("ctrl+p", "command_palette", "Palette", key_display="^p", priority=True, show=False,
+                tooltip="Find any action by name"),
+        Binding("q", "quit", "Quit", show=False, tooltip="Quit; every decision shown is already saved"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True,
+                tooltip="Quit; every decision shown is already saved"),
+        Binding("ctrl+c", "help_quit", "Quit hint", show=False, tooltip="Says how to quit (q or ctrl+q)"),
+    ]
+
+    def __init__(self, case_path: Path, *, analyst: str | None = None, revealer: Revealer | None = None) -> None:
+        super().__init__()
+        self.case_path = Path(case_path)
+        self.analyst = analyst or default_analyst()
+        self.revealer = revealer
+        self.reader = CaseReader(self.case_path)
+        self.writer = DecisionWriter(self.case_path, self.analyst)
+        self.sub_title = f"{self.case_path.name} · analyst {self.analyst}"
+
+    def on_mount(self) -> None:
+        self.writer.start(self)
+        self.prepare_case()
+
+    def on_unmount(self) -> None:
+        self.writer.stop()
+
+    @work(thread=True, group="prepare")
+    def prepare_case(self) -> None:
+        # a case file from before the triage indexes gets them once (slow on a big case, so say so)
+        case = self.reader.case()
+        if case.ensure_triage_indexes():
+            self.call_from_thread(self.notify, "Built the triage indexes for this case file.", timeout=4)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            others = {SCREEN_NAMES[name]: mode for name, mode in self.MODES.items() if isinstance(mode, type)}
+            self.push_screen(HelpScreen(self.screen, others))
+
+    @on(ScreenTabs.TabClicked)
+    def tab_clicked(self, message: ScreenTabs.TabClicked) -> None:
+        self.switch_mode(message.mode)
+
+    def show_findings(self, query: FindingQuery) -> None:
+        """Jump to the Findings screen showing ``query`` (from Files or People)."""
+
+        def apply() -> None:
+            screen = self.screen
+            if isinstance(screen, FindingsScreen):
+                screen.apply_query(query, group_by="")
+
+        self.switch_mode("findings")
+        self.call_after_refresh(apply)
+
+
+def run_triage(case_path: Path, analyst: str | None, revealer: Revealer | None) -> None:
+    """Open the app on ``case_path``; a bad case file raises CaseError before the screen clears."""
+    Case.open(case_path).close()
+    TriageApp(case_path, analyst=analyst, revealer=revealer).run()

@@ -1,0 +1,139 @@
+"""Triage decisions: one writer thread, in order, committed before the screen shows them.
+
+Every decision (and undo, and redo) goes through one queue into one thread that owns a
+``Case`` connection. It commits through ``spill.case`` (the hash-chained log) and only
+then posts ``DecisionRecorded``: what the analyst sees as decided is on disk, so a crash
+or a closed terminal loses nothing shown as made. One thread keeps the order of quick
+keystrokes (confirm, confirm, undo) and keeps a 3,000-row group decision off the UI.
+"""
+
+from __future__ import annotations
+
+import queue
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.worker import get_current_worker
+
+from spill.case import Case, FindingQuery
+from spill.errors import SpillError
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+PROGRESS_FROM = 2000  # findings: bigger decisions report progress
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a decision applies to: explicit finding ids and every match of some queries."""
+
+    ids: tuple[str, ...] = ()
+    queries: tuple[FindingQuery, ...] = ()
+    size_hint: int = 0  # how many findings the screen expects (progress, confirmation)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRequest:
+    target: Target
+    action: str  # status | severity | note
+    after: str | None
+    label: str  # for the notice and the undo history: "confirmed 3,000 findings (value +1 (415)…)"
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UndoRequest:
+    batch: str
+    label: str
+    redo: bool = False
+
+
+@dataclass(slots=True)
+class History:
+    """The session's undo and redo stacks of logged batches."""
+
+    undo: list[tuple[str, str]] = field(default_factory=list)  # (batch, label)
+    redo: list[tuple[str, str]] = field(default_factory=list)
+
+
+class DecisionWriter:
+    """Owns the writing connection; run it with :meth:`start`, feed it with :meth:`submit`."""
+
+    @dataclass
+    class DecisionRecorded(Message):
+        """A decision, undo or redo is committed to the case file."""
+
+        request: DecisionRequest | UndoRequest
+        batch: str
+        changed: int
+        finding_ids: list[str]
+
+    @dataclass
+    class DecisionProgress(Message):
+        done: int
+        total: int
+        label: str
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, DecisionWriter.DecisionProgress)
+
+    @dataclass
+    class DecisionFailed(Message):
+        request: DecisionRequest | UndoRequest
+        error: str
+
+    def __init__(self, case_path: Path, analyst: str) -> None:
+        self.case_path = case_path
+        self.analyst = analyst
+        self._queue: queue.Queue[tuple[DecisionRequest | UndoRequest, MessagePump] | None] = queue.Queue()
+        self.busy = 0  # requests submitted and not yet answered (read on the UI thread)
+
+    def start(self, app: App[object]) -> None:
+        app.run_worker(self._run, thread=True, group="decision-writer", name="decision writer",
+                       exit_on_error=False)
+
+    def stop(self) -> None:
+        self._queue.put(None)
+
+    def submit(self, request: DecisionRequest | UndoRequest, reply_to: MessagePump) -> None:
+        self.busy += 1
+        self._queue.put((request, reply_to))
+
+    def _run(self) -> None:
+        worker = get_current_worker()
+        with Case.open(self.case_path) as case:
+            while not worker.is_cancelled:
+                try:
+                    item = self._queue.get(timeout=0.25)
+                except queue.Empty:
+                    continue
+                if item is None:
+                    return
+                request, reply_to = item
+                try:
+                    reply_to.post_message(self._handle(case, request, reply_to))
+                except SpillError as err:
+                    reply_to.post_message(self.DecisionFailed(request, str(err)))
+                except Exception as err:  # a locked or damaged file: say so, keep the app alive
+                    reply_to.post_message(self.DecisionFailed(request, f"{type(err).__name__}: {err}"))
+
+    def _handle(self, case: Case, request: DecisionRequest | UndoRequest, reply_to: MessagePump) -> Message:
+        if isinstance(request, UndoRequest):
+            new_batch = case.undo(request.batch, analyst=self.analyst)
+            ids = case.batch_findings(new_batch) if new_batch else []
+            return self.DecisionRecorded(request, new_batch or "", len(ids), ids)
+        ids = list(request.target.ids)
+        for query in request.target.queries:
+            ids.extend(case.finding_ids(query))
+
+        def progress(done: int, total: int) -> None:
+            reply_to.post_message(self.DecisionProgress(done, total, request.label))
+
+        batch, changed = case.decide_many(
+            ids, action=request.action, after=request.after, analyst=self.analyst, reason=request.reason,
+            progress=progress if len(ids) >= PROGRESS_FROM else None)
+        return self.DecisionRecorded(request, batch, changed, ids)

@@ -1,0 +1,87 @@
+"""How values look on screen: words first, colour second (the app must read under NO_COLOR)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from spill.model import Severity, Status
+
+SEVERITY_LABEL = {Severity.CRITICAL: "CRIT", Severity.HIGH: "HIGH", Severity.MEDIUM: "med", Severity.LOW: "low"}
+SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
+                  Severity.LOW: "dim"}
+STATUS_LABEL = {Status.OPEN: "open", Status.CONFIRMED: "confirmed", Status.FALSE_POSITIVE: "false +",
+                Status.IGNORED: "ignored"}
+STATUS_STYLE = {Status.OPEN: "bold", Status.CONFIRMED: "red", Status.FALSE_POSITIVE: "green",
+                Status.IGNORED: "dim"}
+BAR_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def severity(sev: Severity | str | None) -> Text:
+    if sev is None:
+        return Text("—", style="dim")
+    sev = Severity(sev)
+    return Text(SEVERITY_LABEL[sev], style=SEVERITY_STYLE[sev])
+
+
+def status(st: Status | str) -> Text:
+    st = Status(st)
+    return Text(STATUS_LABEL[st], style=STATUS_STYLE[st])
+
+
+def number(n: int | None) -> str:
+    return "—" if n is None else f"{n:,}"
+
+
+def location(loc: dict[str, Any], line: int | None = None) -> str:
+    """A locator in a few characters: ``p.3``, ``Payouts!D14``, ``$.a[4].b``, ``L12``."""
+    parts = []
+    if "page" in loc:
+        parts.append(f"p.{loc['page']}")
+    if "sheet" in loc or "cell" in loc:
+        parts.append(f"{loc.get('sheet', '')}!{loc.get('cell', '')}" if "sheet" in loc else str(loc["cell"]))
+    if "json_path" in loc:
+        parts.append(str(loc["json_path"]))
+    for key, value in loc.items():
+        if key not in ("page", "sheet", "cell", "json_path"):
+            parts.append(f"{key}={value}")
+    if not parts and line is not None:
+        parts.append(f"L{line}")
+    return " ".join(parts)
+
+
+def bar(value: int, maximum: int, width: int) -> str:
+    """A horizontal bar in eighths of a cell."""
+    if maximum <= 0 or width <= 0:
+        return " " * max(0, width)
+    eighths = round(8 * width * value / maximum)
+    if value > 0 and eighths == 0:
+        eighths = 1
+    full, rest = divmod(eighths, 8)
+    text = "█" * full + (BAR_EIGHTHS[rest] if rest else "")
+    return text.ljust(width)
+
+
+def size(n: int | None) -> str:
+    if n is None:
+        return "?"
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+def highlight_span(context: str, start: int | None, end: int | None, replacement: str | None = None) -> Text:
+    """The masked context with the finding's span marked: bold, underlined and in brackets (NO_COLOR safe)."""
+    if start is None or end is None or not (0 <= start <= end <= len(context)):
+        return Text(context)
+    span = replacement if replacement is not None else context[start:end]
+    text = Text(context[:start])
+    text.append("⟦", style="dim")
+    text.append(span, style="bold reverse" if replacement is not None else "bold underline")
+    text.append("⟧", style="dim")
+    text.append(context[end:])
+    return text

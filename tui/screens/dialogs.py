@@ -1,0 +1,102 @@
+"""Small questions asked over the current screen: a note, a severity, a yes/no."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from spill.model import Severity
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Type a note for the finding(s); Enter saves, Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving a note"),
+    ]
+
+    def __init__(self, what: str, initial: str = "") -> None:
+        super().__init__()
+        self.what = what
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Note for {self.what}", classes="dialog-title")
+            yield Input(self.initial, placeholder="why this was decided, who to tell…", id="note-input")
+            yield Label("enter saves (logged) · escape cancels", classes="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+SEVERITY_KEYS = (("1", Severity.LOW), ("2", Severity.MEDIUM), ("3", Severity.HIGH), ("4", Severity.CRITICAL))
+
+
+class SeverityDialog(ModalScreen[str | None]):
+    """Pick a severity: 1-4, or arrows and Enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without changing the severity"),
+        *(Binding(key, f"pick('{sev.value}')", f"{sev.value.capitalize()}", tooltip=f"Set severity {sev.value}")
+          for key, sev in SEVERITY_KEYS),
+    ]
+
+    def __init__(self, what: str, current: str | None = None) -> None:
+        super().__init__()
+        self.what = what
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Severity for {self.what}", classes="dialog-title")
+            options = OptionList(*(Option(f"{key}  {sev.value}", id=sev.value) for key, sev in SEVERITY_KEYS),
+                                 id="severity-options")
+            yield options
+            yield Label("1-4 or enter picks · escape cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.current:
+            options.highlighted = [s.value for _k, s in SEVERITY_KEYS].index(self.current)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_pick(self, severity: str) -> None:
+        self.dismiss(severity)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question before a very large decision."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", tooltip="Go ahead"),
+        Binding("n,escape", "answer(False)", "No", tooltip="Do nothing"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            yield Label("y yes · n no", classes="dialog-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

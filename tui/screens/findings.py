@@ -1,0 +1,598 @@
+"""Findings: the paged table, the filter, grouping, decisions, the detail pane and reveal."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from spill.case import FindingDetail, FindingGroup, FindingQuery, FindingSummary
+from spill.errors import SpillError
+from spill.model import Severity, Status
+from tui.decisions import DecisionRequest, DecisionWriter, History, Target, UndoRequest
+from tui.screens.dialogs import ConfirmDialog, NoteDialog, SeverityDialog
+from tui.selection import Selection
+from tui.widgets.columns import finding_columns, group_columns, group_label
+from tui.widgets.detail import DetailPane
+from tui.widgets.filter_bar import FilterBar, format_filter
+from tui.widgets.screen_tabs import ScreenTabs
+from tui.widgets.virtual_table import VirtualTable
+
+if TYPE_CHECKING:
+    from tui.app import TriageApp
+
+GROUP_CYCLE = ("", "value", "rule", "file", "folder")
+SORT_CYCLE = ("severity", "path", "type", "status")
+STATUS_VERB = {"confirmed": "confirmed", "false_positive": "marked false positive", "ignored": "ignored",
+               "open": "reopened"}
+CONFIRM_ABOVE = 10_000  # findings: bigger decisions ask first
+
+
+class FindingsScreen(Screen[None]):
+    CSS_PATH = "findings.tcss"
+    AUTO_FOCUS = "VirtualTable"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "decide('confirmed')", "Confirm", tooltip="Confirm: a real exposure (row, selection or group)"),
+        Binding("x", "decide('false_positive')", "False +", tooltip="False positive: not sensitive data"),
+        Binding("i", "decide('ignored')", "Ignore", tooltip="Ignore: real but out of scope (public, test data)"),
+        Binding("o", "decide('open')", "Reopen", tooltip="Reopen: back to undecided"),
+        Binding("slash", "filter", "Filter", key_display="/",
+                tooltip="Edit the filter: type: cat: status: sev: path: sort: and free text"),
+        Binding("g", "cycle_group", "Group", tooltip="Group by value, rule, file, folder, or not at all"),
+        Binding("u", "undo", "Undo", tooltip="Undo the last decision (the undo is logged too)"),
+        Binding("U,ctrl+r", "redo", "Redo", show=False, tooltip="Redo the last undone decision"),
+        Binding("s", "severity", "Severity", show=False, tooltip="Set the severity of the row, selection or group"),
+        Binding("n", "note", "Note", show=False, tooltip="Add a note to the row, selection or group (logged)"),
+        Binding("r", "reveal", "Reveal", show=False,
+                tooltip="Re-read the raw value from the source (checked, logged, hidden on the next move)"),
+        Binding("space", "toggle_select", "Select", show=False, tooltip="Select or unselect this row, then go down"),
+        Binding("shift+down", "extend_select(1)", "Select down", show=False,
+                tooltip="Select this row and the next"),
+        Binding("shift+up", "extend_select(-1)", "Select up", show=False, tooltip="Select this row and the one above"),
+        Binding("V", "select_range", "Select range", show=False,
+                tooltip="Select every row from the last one selected with space to the cursor"),
+        Binding("A", "select_all", "Select all", show=False,
+                tooltip="Select everything the filter matches (press again to clear)"),
+        Binding("enter", "open", "Open", show=False,
+                tooltip="Open the group under the cursor, or enlarge the detail pane"),
+        Binding("escape", "back", "Back", show=False,
+                tooltip="Shrink the detail pane, clear the selection, or go back to the groups"),
+        Binding("S", "cycle_sort", "Sort", show=False, tooltip="Sort by severity, path, type or status"),
+    ]
+
+    @dataclass
+    class DetailLoaded(Message):
+        key: str
+        detail: FindingDetail | None
+
+    @dataclass
+    class GroupDetailLoaded(Message):
+        key: str
+        group: FindingGroup
+        members: list[FindingSummary]
+
+    @dataclass
+    class EntityTypesLoaded(Message):
+        types: list[str]
+
+    @dataclass
+    class ValueRevealed(Message):
+        finding_id: str
+        value: str
+
+    @dataclass
+    class RevealFailed(Message):
+        finding_id: str
+        error: str
+
+    def __init__(self) -> None:
+        super().__init__(id="findings-screen")
+        self.query_: FindingQuery = FindingQuery()
+        self.group_by = ""
+        self.open_group: FindingGroup | None = None
+        self.selection = Selection()
+        self.history = History()
+        self.revealed: tuple[str, str] | None = None  # (finding id, raw value) until the next move
+        self.detail_key: str | None = None  # what the detail pane shows (tests and the benchmark wait on it)
+        self.decisions_recorded = 0
+        self._detail_timer: Timer | None = None
+        self._progress = ""
+
+    @property
+    def triage(self) -> TriageApp:
+        return cast("TriageApp", self.app)
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield ScreenTabs("findings", self.triage.case_path.name)
+        yield FilterBar(id="filter")
+        with Container(id="body"):
+            yield VirtualTable(finding_columns(self.selection.contains), key=lambda r: r.id,
+                               marked=lambda r: self.selection.contains(r.id), empty="no findings match the filter",
+                               id="findings-table")
+            yield VirtualTable(group_columns("value", self.selection.contains), key=lambda g: g.key,
+                               marked=lambda g: self.selection.contains(g.key), empty="no findings match the filter",
+                               id="groups-table", classes="-hidden")
+            yield DetailPane(id="detail")
+        yield Static(id="status-line")
+        yield Footer(compact=True)
+
+    @property
+    def findings_table(self) -> VirtualTable:
+        return self.query_one("#findings-table", VirtualTable)
+
+    @property
+    def groups_table(self) -> VirtualTable:
+        return self.query_one("#groups-table", VirtualTable)
+
+    @property
+    def in_groups(self) -> bool:
+        return bool(self.group_by) and self.open_group is None
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.groups_table if self.in_groups else self.findings_table
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    def on_mount(self) -> None:
+        self.load_entity_types()
+        self.show_view()
+
+    def on_screen_suspend(self) -> None:
+        self._hide_revealed()
+
+    # ------------------------------------------------------------------ loading
+    def effective_query(self) -> FindingQuery:
+        if self.open_group is not None:
+            return dataclasses.replace(self.query_, group_by=self.open_group.by, group_key=self.open_group.key)
+        return self.query_
+
+    def apply_query(self, query: FindingQuery, *, group_by: str | None = None) -> None:
+        """Show ``query`` (from the filter bar, or another screen jumping here)."""
+        self.query_ = dataclasses.replace(query, group_by="", group_key="")
+        if group_by is not None:
+            self.group_by = group_by
+        self.open_group = None
+        self.selection.clear()
+        self.show_view()
+
+    def show_view(self, cursor: int = 0) -> None:
+        self._hide_revealed()
+        self.query_one(FilterBar).show(self.query_)
+        reader = self.triage.reader
+        groups = self.in_groups
+        self.groups_table.set_class(not groups, "-hidden")
+        self.findings_table.set_class(groups, "-hidden")
+        if groups:
+            self.groups_table.columns = group_columns(self.group_by, self.selection.contains)
+            self.load_groups(cursor)
+        else:
+            query = self.effective_query()
+
+            def fetch(offset: int, limit: int) -> tuple[list[FindingSummary], int | None]:
+                page = reader.case().page_findings(query, offset, limit)
+                return page.rows, page.total
+
+            self.findings_table.load(fetch, lambda: reader.case().count_findings(query), cursor=cursor)
+        if not self.query_one(FilterBar).has_focus:
+            self.table.focus()
+        self.detail.show_message("loading…")
+        self.detail_key = None
+        self.update_status()
+
+    def load_groups(self, cursor: int = 0, *, keep_rows: bool = False) -> None:
+        """(Re)load the group list; it is computed once per load and paged from memory."""
+        reader, by, query = self.triage.reader, self.group_by, self.query_
+        lock = threading.Lock()
+        cache: list[list[FindingGroup]] = []
+
+        def fetch_groups(offset: int, limit: int) -> tuple[list[FindingGroup], int]:
+            with lock:  # two pages asked at once must not both aggregate a million rows
+                if not cache:
+                    cache.append(reader.case().group_findings(query, by))
+            rows = cache[0]
+            return rows[offset:offset + limit], len(rows)
+
+        self.groups_table.load(fetch_groups, cursor=cursor, keep_rows=keep_rows)
+
+    @work(thread=True, group="entity-types")
+    def load_entity_types(self) -> None:
+        self.post_message(self.EntityTypesLoaded(self.triage.reader.case().entity_types()))
+
+    def on_findings_screen_entity_types_loaded(self, message: EntityTypesLoaded) -> None:
+        self.query_one(FilterBar).set_entity_types(message.types)
+
+    # ------------------------------------------------------------------ detail pane
+    @on(VirtualTable.CursorMoved)
+    def cursor_moved(self, message: VirtualTable.CursorMoved) -> None:
+        if message.table is not self.table:
+            return
+        row = message.row
+        if self.revealed and (row is None or getattr(row, "id", None) != self.revealed[0]):
+            self._hide_revealed()
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        if row is None:
+            return
+        self._detail_timer = self.set_timer(0.04, self.load_detail)
+
+    def load_detail(self) -> None:
+        row = self.table.cursor_row
+        if isinstance(row, FindingGroup):
+            self._load_group_detail(row, self.query_)
+        elif isinstance(row, FindingSummary):
+            self._load_finding_detail(row.id)
+        else:
+            self.detail.show_message("no findings match the filter" if self.table.known == 0 else "loading…")
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_finding_detail(self, finding_id: str) -> None:
+        self.post_message(self.DetailLoaded(finding_id, self.triage.reader.case().finding_detail(finding_id)))
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load_group_detail(self, group: FindingGroup, query: FindingQuery) -> None:
+        members = self.triage.reader.case().page_findings(
+            dataclasses.replace(query, group_by=group.by, group_key=group.key), 0, 5).rows
+        self.post_message(self.GroupDetailLoaded(group.key, group, members))
+
+    def on_findings_screen_detail_loaded(self, message: DetailLoaded) -> None:
+        row = self.table.cursor_row
+        if not isinstance(row, FindingSummary) or row.id != message.key:
+            return
+        if message.detail is None:
+            self.detail.show_message("this finding is no longer in the case (re-scanned?)")
+        else:
+            revealed = self.revealed[1] if self.revealed and self.revealed[0] == message.key else None
+            self.detail.show_finding(message.detail, revealed)
+        self.detail_key = message.key
+
+    def on_findings_screen_group_detail_loaded(self, message: GroupDetailLoaded) -> None:
+        row = self.table.cursor_row
+        if not isinstance(row, FindingGroup) or row.key != message.key:
+            return
+        self.detail.show_group(message.group, message.members, format_filter(self.query_))
+        self.detail_key = message.key
+
+    # ------------------------------------------------------------------ status line
+    @on(VirtualTable.RowsChanged)
+    def rows_changed(self, _message: VirtualTable.RowsChanged) -> None:
+        self.update_status()
+
+    @on(VirtualTable.LoadFailed)
+    def load_failed(self, message: VirtualTable.LoadFailed) -> None:
+        self.notify(message.error, title="Could not read the case", severity="error")
+
+    def update_status(self) -> None:
+        table = self.table
+        count = "…" if table.total is None and table.known <= 1 else (
+            f"{table.total:,}" if table.total is not None else f"{table.known - 1:,}+")
+        parts = []
+        if self.in_groups:
+            parts.append(f"{count} groups by {self.group_by}")
+        else:
+            parts.append(f"{count} findings")
+            if self.open_group is not None:
+                parts.append(f"group {group_label(self.open_group)} (esc: back)")
+        parts.append(f"sort {'-' if self.query_.descending else ''}{self.query_.sort}")
+        if self.selection.everything:
+            parts.append("ALL in filter selected")
+        elif self.selection:
+            parts.append(f"{len(self.selection):,} selected")
+        if self._progress:
+            parts.append(self._progress)
+        self.query_one("#status-line", Static).update(" · ".join(parts))
+
+    # ------------------------------------------------------------------ navigation
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).focus()
+
+    @on(FilterBar.FilterSubmitted)
+    def filter_submitted(self, message: FilterBar.FilterSubmitted) -> None:
+        self.apply_query(message.query)
+        self.table.focus()
+
+    @on(FilterBar.FilterCancelled)
+    def filter_cancelled(self, _message: FilterBar.FilterCancelled) -> None:
+        self.table.focus()
+
+    def action_cycle_group(self) -> None:
+        self.group_by = GROUP_CYCLE[(GROUP_CYCLE.index(self.group_by) + 1) % len(GROUP_CYCLE)]
+        self.open_group = None
+        self.selection.clear()
+        self.show_view()
+
+    def action_cycle_sort(self) -> None:
+        sort = SORT_CYCLE[(SORT_CYCLE.index(self.query_.sort) + 1) % len(SORT_CYCLE)]
+        self.query_ = dataclasses.replace(self.query_, sort=sort, descending=False)
+        self.show_view()
+
+    def action_open(self) -> None:
+        row = self.table.cursor_row
+        if self.in_groups and isinstance(row, FindingGroup):
+            self.open_group = row
+            self.selection.clear()
+            self.show_view()
+        elif not self.in_groups:
+            self.toggle_class("-detail-max")
+
+    def action_back(self) -> None:
+        if self.has_class("-detail-max"):
+            self.remove_class("-detail-max")
+        elif self.selection:
+            self.selection.clear()
+            self.table.refresh()
+            self.update_status()
+        elif self.open_group is not None:
+            self.open_group = None
+            self.groups_table.set_class(False, "-hidden")
+            self.findings_table.set_class(True, "-hidden")
+            self.load_groups(self.groups_table.cursor, keep_rows=True)
+            self.groups_table.focus()
+            self.load_detail()
+            self.update_status()
+
+    # ------------------------------------------------------------------ selection
+    def action_toggle_select(self) -> None:
+        table = self.table
+        row = table.cursor_row
+        if row is None:
+            return
+        if self.selection.everything:
+            self.notify("Everything in the filter is selected; escape clears it", timeout=3)
+            return
+        self.selection.toggle(table.key(row), row)
+        self.selection.anchor = table.cursor
+        table.move_cursor(1)
+        table.refresh()
+        self.update_status()
+
+    def action_extend_select(self, delta: int) -> None:
+        table = self.table
+        row = table.cursor_row
+        if row is None or self.selection.everything:
+            return
+        self.selection.add([(table.key(row), row)])
+        if self.selection.anchor is None:
+            self.selection.anchor = table.cursor
+        table.move_cursor(delta)
+        nxt = table.cursor_row
+        if nxt is not None:
+            self.selection.add([(table.key(nxt), nxt)])
+        table.refresh()
+        self.update_status()
+
+    def action_select_range(self) -> None:
+        table = self.table
+        anchor = self.selection.anchor if self.selection.anchor is not None else 0
+        lo, hi = sorted((anchor, table.cursor))
+        rows = table.cached_rows(lo, hi)
+        if rows is None:
+            table.fetch_range(lo, hi)
+            return
+        self._select_rows(table, rows)
+
+    @on(VirtualTable.RangeFetched)
+    def range_fetched(self, message: VirtualTable.RangeFetched) -> None:
+        if message.table is self.table:
+            self._select_rows(message.table, message.rows)
+
+    def _select_rows(self, table: VirtualTable, rows: list[Any]) -> None:
+        self.selection.add((table.key(r), r) for r in rows)
+        table.refresh()
+        self.update_status()
+        self.notify(f"{len(rows):,} rows selected", timeout=2)
+
+    def action_select_all(self) -> None:
+        everything = not self.selection.everything
+        self.selection.clear()
+        self.selection.everything = everything
+        self.table.refresh()
+        self.update_status()
+
+    # ------------------------------------------------------------------ decisions
+    def _target(self) -> tuple[Target, str, str | None] | None:
+        """What a decision key applies to now: (target, what it is in words, reason for the log)."""
+        table = self.table
+        if self.selection.everything:
+            total = table.total if table.total is not None else table.known
+            query = self.effective_query() if not self.in_groups else self.query_
+            return Target(queries=(query,), size_hint=total), f"all {total:,} findings in the filter", \
+                f"filter: {format_filter(query) or '(none)'}"
+        if self.in_groups:
+            groups: list[FindingGroup] = list(self.selection.rows.values()) or (
+                [table.cursor_row] if isinstance(table.cursor_row, FindingGroup) else [])
+            if not groups:
+                return None
+            queries = tuple(dataclasses.replace(self.query_, group_by=g.by, group_key=g.key) for g in groups)
+            n = sum(g.count for g in groups)
+            what = (f"{n:,} findings in {self.group_by} {group_label(groups[0])}" if len(groups) == 1
+                    else f"{n:,} findings in {len(groups):,} groups")
+            return Target(queries=queries, size_hint=n), what, f"group by {self.group_by}: {what}"
+        rows: list[FindingSummary] = list(self.selection.rows.values()) or (
+            [table.cursor_row] if isinstance(table.cursor_row, FindingSummary) else [])
+        if not rows:
+            return None
+        what = f"{len(rows):,} finding{'s' if len(rows) != 1 else ''}" if len(rows) > 1 else \
+            f"{rows[0].entity_type} {rows[0].preview or ''}".strip()
+        return Target(ids=tuple(r.id for r in rows), size_hint=len(rows)), what, None
+
+    def _submit(self, action: str, after: str | None, verb: str) -> None:
+        found = self._target()
+        if found is None:
+            self.notify("Nothing under the cursor to decide", timeout=2)
+            return
+        target, what, reason = found
+        request = DecisionRequest(target, action, after, f"{verb} {what}", reason)
+        single = not self.selection  # one row (finding or group) under the cursor
+
+        def go(yes: bool | None = True) -> None:
+            if not yes:
+                return
+            self.triage.writer.submit(request, self)
+            if target.size_hint >= 2000:
+                self._progress = f"{verb} {target.size_hint:,}…"
+                self.update_status()
+            if single:
+                self.table.move_cursor(1)  # the next finding comes up while this one is committed
+            elif self.selection:
+                self.selection.clear()
+                self.table.refresh()
+
+        if target.size_hint > CONFIRM_ABOVE:
+            self.app.push_screen(ConfirmDialog(f"{verb.capitalize()} {what}?"), go)
+        else:
+            go()
+
+    def action_decide(self, status: str) -> None:
+        self._submit("status", status, STATUS_VERB[status])
+
+    def action_severity(self) -> None:
+        found = self._target()
+        if found is None:
+            return
+        row = self.table.cursor_row
+        current = row.severity.value if isinstance(row, FindingSummary) else None
+
+        def picked(severity: str | None) -> None:
+            if severity:
+                self._submit("severity", severity, f"set severity {severity} on")
+
+        self.app.push_screen(SeverityDialog(found[1], current), picked)
+
+    def action_note(self) -> None:
+        found = self._target()
+        if found is None:
+            return
+
+        def noted(text: str | None) -> None:
+            if text:
+                self._submit("note", text, "noted")
+
+        self.app.push_screen(NoteDialog(found[1]), noted)
+
+    @on(DecisionWriter.DecisionRecorded)
+    def decision_recorded(self, message: DecisionWriter.DecisionRecorded) -> None:
+        self.triage.writer.busy -= 1
+        request = message.request
+        self._progress = ""
+        if isinstance(request, UndoRequest):
+            (self.history.undo if request.redo else self.history.redo).append((message.batch, request.label))
+            self.notify(f"{'Redone' if request.redo else 'Undone'}: {request.label}", timeout=3)
+            if self.in_groups:
+                self.load_groups(self.groups_table.cursor, keep_rows=True)
+            else:
+                self.findings_table.reload()
+        else:
+            if message.changed:
+                self.history.undo.append((message.batch, request.label))
+                self.history.redo.clear()
+            self._patch(request, set(message.finding_ids))
+            if len(message.finding_ids) > 1 or self.in_groups:
+                unchanged = len(message.finding_ids) - message.changed
+                tail = f" ({unchanged:,} already so)" if unchanged else ""
+                self.notify(f"{request.label.capitalize()}: {message.changed:,} changed{tail} · u undoes",
+                            timeout=4)
+        self.decisions_recorded += 1
+        self.load_detail()
+        self.update_status()
+
+    def _patch(self, request: DecisionRequest, ids: set[str]) -> None:
+        if request.action == "status":
+            change: dict[str, Any] = {"status": Status(request.after)}
+        elif request.action == "severity":
+            change = {"severity": Severity(request.after)}
+        elif request.action == "note":
+            change = {"has_note": bool(request.after)}
+        else:
+            return
+        self.findings_table.patch_rows(lambda r: dataclasses.replace(r, **change) if r.id in ids else r)
+        if self.in_groups:
+            self.load_groups(self.groups_table.cursor, keep_rows=True)
+
+    @on(DecisionWriter.DecisionProgress)
+    def decision_progress(self, message: DecisionWriter.DecisionProgress) -> None:
+        self._progress = f"{message.label}: {message.done:,}/{message.total:,}"
+        self.update_status()
+
+    @on(DecisionWriter.DecisionFailed)
+    def decision_failed(self, message: DecisionWriter.DecisionFailed) -> None:
+        self.triage.writer.busy -= 1
+        self._progress = ""
+        self.update_status()
+        self.notify(f"Not saved: {message.error}", title="Decision failed", severity="error", timeout=8)
+
+    def action_undo(self) -> None:
+        if not self.history.undo:
+            self.notify("Nothing to undo in this session", timeout=2)
+            return
+        batch, label = self.history.undo.pop()
+        self.triage.writer.submit(UndoRequest(batch, label), self)
+
+    def action_redo(self) -> None:
+        if not self.history.redo:
+            self.notify("Nothing to redo", timeout=2)
+            return
+        batch, label = self.history.redo.pop()
+        self.triage.writer.submit(UndoRequest(batch, label, redo=True), self)
+
+    # ------------------------------------------------------------------ reveal
+    def action_reveal(self) -> None:
+        row = self.table.cursor_row
+        if not isinstance(row, FindingSummary):
+            self.notify("Open a group (enter) and reveal one finding at a time", timeout=3)
+            return
+        self.reveal(row.id)
+
+    @work(thread=True, exclusive=True, group="reveal")
+    def reveal(self, finding_id: str) -> None:
+        case = self.triage.reader.case()
+        finding = case.get_finding(finding_id)
+        revealer = self.triage.revealer
+        if finding is None or finding.fingerprint is None:
+            self.post_message(self.RevealFailed(finding_id, "a document-level finding has no value to reveal"))
+            return
+        try:
+            if revealer is not None:
+                value = revealer(finding)
+            elif finding.value is not None:
+                value = finding.value
+            else:
+                raise SpillError("no way to re-read the source here; run spill triage where the share is mounted")
+        except SpillError as err:
+            self.post_message(self.RevealFailed(finding_id, str(err)))
+            return
+        if not case.matches_fingerprint(value, finding.fingerprint):
+            self.post_message(self.RevealFailed(
+                finding_id, "the source changed since the scan: the value there no longer matches the fingerprint"))
+            return
+        case.decide_many([finding_id], action="reveal", after=None, analyst=self.triage.analyst,
+                         reason="revealed in spill triage", skip_unchanged=False)
+        self.post_message(self.ValueRevealed(finding_id, value))
+
+    def on_findings_screen_value_revealed(self, message: ValueRevealed) -> None:
+        row = self.table.cursor_row
+        if isinstance(row, FindingSummary) and row.id == message.finding_id:
+            self.revealed = (message.finding_id, message.value)
+            self._load_finding_detail(message.finding_id)
+
+    def on_findings_screen_reveal_failed(self, message: RevealFailed) -> None:
+        self.notify(message.error, title="Not revealed", severity="warning", timeout=6)
+
+    def _hide_revealed(self) -> None:
+        if self.revealed is not None:
+            self.revealed = None
+            self.load_detail()

@@ -1,0 +1,132 @@
+"""People: the contractors whose data is exposed, what of theirs was found and where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from spill.case import FindingQuery, Person, PersonExposure
+from tui import format as fmt
+from tui.widgets.screen_tabs import ScreenTabs
+from tui.widgets.virtual_table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from tui.app import TriageApp
+
+
+def people_columns() -> list[Column]:
+    return [
+        Column("sev", lambda p: fmt.severity(p.worst), width=4),
+        Column("person (masked)", lambda p: p.label, width=18),
+        Column("findings", lambda p: fmt.number(p.findings), width=8, justify="right"),
+        Column("files", lambda p: fmt.number(p.files), width=6, justify="right"),
+        Column("what was found", lambda p: ", ".join(p.entity_types), min_width=10),
+    ]
+
+
+def render_exposure(e: PersonExposure) -> RenderableType:
+    p = e.person
+    head = Text.assemble(fmt.severity(p.worst), " ", (p.label, "bold"),
+                         (f"  {p.findings:,} findings in {p.files:,} files · linked by {p.anchor or '?'} · {p.id}",
+                          "dim"))
+    what = Table(box=None, padding=(0, 1, 0, 0), header_style="bold dim", expand=True)
+    what.add_column("what", no_wrap=True)
+    what.add_column("value (masked)", no_wrap=True)
+    what.add_column("seen", justify="right")
+    for etype, preview, n, sev in e.what:
+        what.add_row(Text.assemble(fmt.severity(sev), f" {etype}"), preview, fmt.number(n))
+    where = Table(box=None, padding=(0, 1, 0, 0), header_style="bold dim", expand=True)
+    where.add_column("where", ratio=1)
+    where.add_column("findings", justify="right")
+    for path, n, _sev in e.where:
+        where.add_row(path, fmt.number(n))
+    hint = Text("enter lists this person's findings", style="dim")
+    return Group(head, what, where, hint)
+
+
+class PeopleScreen(Screen[None]):
+    CSS_PATH = "people.tcss"
+    AUTO_FOCUS = "#people-table"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "show_findings", "Their findings", tooltip="List every finding linked to this person"),
+        Binding("f5,ctrl+l", "reload", "Refresh", show=False, tooltip="Read the people from the case again"),
+    ]
+
+    @dataclass
+    class ExposureLoaded(Message):
+        subject: str
+        exposure: PersonExposure | None
+
+    def __init__(self) -> None:
+        super().__init__(id="people-screen")
+        self.exposure_for: str | None = None
+
+    @property
+    def triage(self) -> TriageApp:
+        return cast("TriageApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield ScreenTabs("people", self.triage.case_path.name)
+        with Container(id="people-body"):
+            yield VirtualTable(people_columns(), key=lambda p: p.id,
+                               empty="no people linked (findings need a record with a contractor id or email)",
+                               id="people-table")
+            with VerticalScroll(id="exposure", can_focus=False):
+                yield Static(id="exposure-body")
+        yield Static(id="people-status")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#people-table", VirtualTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        reader = self.triage.reader
+
+        def fetch(offset: int, limit: int) -> tuple[list[Person], int | None]:
+            return reader.case().page_people(offset, limit), None
+
+        self.table.load(fetch, lambda: reader.case().count_people(), cursor=self.table.cursor)
+
+    @on(VirtualTable.RowsChanged)
+    def rows_changed(self, _message: VirtualTable.RowsChanged) -> None:
+        total = self.table.total
+        self.query_one("#people-status", Static).update(
+            f"{fmt.number(total)} people with exposed data · most exposed first" if total is not None else "…")
+
+    @on(VirtualTable.CursorMoved)
+    def cursor_moved(self, message: VirtualTable.CursorMoved) -> None:
+        if isinstance(message.row, Person):
+            self.load_exposure(message.row.id)
+
+    @work(thread=True, exclusive=True, group="exposure")
+    def load_exposure(self, subject: str) -> None:
+        self.post_message(self.ExposureLoaded(subject, self.triage.reader.case().person_exposure(subject)))
+
+    def on_people_screen_exposure_loaded(self, message: ExposureLoaded) -> None:
+        row = self.table.cursor_row
+        if not isinstance(row, Person) or row.id != message.subject or message.exposure is None:
+            return
+        self.query_one("#exposure-body", Static).update(render_exposure(message.exposure))
+        self.exposure_for = message.subject
+
+    def action_show_findings(self) -> None:
+        row = self.table.cursor_row
+        if isinstance(row, Person):
+            self.triage.show_findings(FindingQuery(subject=row.id))
