@@ -123,6 +123,8 @@ class ChainStream(io.RawIOBase):
 class MemberStream(io.RawIOBase):
     """A member's bytes as read from its container, with the guards the engine relies on.
 
+    ``read(n)`` returns ``n`` bytes unless the member ends first (never a short read).
+
     - every parser error while reading (bad CRC, truncated deflate/gzip/bz2/xz data) becomes
       ``Unreadable``, so the engine only ever sees spill's errors;
     - bytes are charged to the top-level file's ``Budget`` (by high-water mark, so seeking back
@@ -190,8 +192,7 @@ class MemberStream(io.RawIOBase):
             self._account(len(data))
             parts.append(data)
             size -= len(data)
-            if size <= 0 or len(data) < _MAX_INNER_READ:
-                break
+            # loop on short reads: callers (the engine) read a member with one ``read(cap)``
         return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def readall(self) -> bytes:

@@ -220,3 +220,25 @@ def test_corrupt_archives(damage: str) -> None:
     (m,) = members(gx.extract, gz[: len(gz) // 2])
     with pytest.raises(Unreadable, match="corrupt gzip data"):
         read_all(m.open())
+
+
+@pytest.mark.parametrize("name", ["a.zip", "a.tgz", "a.tar", "a.csv.gz", "box.mbox"])
+def test_one_read_returns_the_whole_member(name: str) -> None:
+    # the engine reads a member with a single read(cap): member streams must not return short reads
+    payload = os.urandom(3 << 20)
+    if name == "a.zip":
+        data, extract = make_zip({"m": payload}), zx.extract
+    elif name == "a.tgz":
+        data, extract = make_tar({"m": payload}, "w:gz"), tx.extract
+    elif name == "a.tar":
+        data, extract = make_tar({"m": payload}), tx.extract
+    elif name == "a.csv.gz":
+        data, extract = make_gzip(payload), gx.extract
+    else:
+        from scanners.extract import mbox
+
+        payload = payload.hex().encode()
+        data, extract = b"From a@b Mon Jan  1 00:00:00 2024\n" + payload, mbox.extract
+    (member,) = members(extract, data)
+    with member.open() as stream:
+        assert stream.read(10 << 20) == payload
