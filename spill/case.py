@@ -603,11 +603,12 @@ class Case:
         Returns True when something had to be built (slow on a big case: run it in a worker).
         """
         script = resources.files("spill").joinpath("schema.sql").read_text()
-        wanted = re.findall(r"CREATE INDEX IF NOT EXISTS (\w+)", script.split(_TRIAGE_INDEX_MARK, 1)[1])
+        script = script[script.index(_TRIAGE_INDEX_MARK):]
+        wanted = re.findall(r"CREATE INDEX IF NOT EXISTS (\w+)", script)
         have = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         if set(wanted) <= have:
             return False
-        self.conn.executescript(script.split(_TRIAGE_INDEX_MARK, 1)[1])
+        self.conn.executescript(script)
         return True
 
     def count_findings(self, query: FindingQuery) -> int:

@@ -59,7 +59,6 @@ class TriageApp(App[None], inherit_bindings=False):
         Binding("q", "quit", "Quit", show=False, tooltip="Quit; every decision shown is already saved"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True,
                 tooltip="Quit; every decision shown is already saved"),
-        Binding("ctrl+c", "help_quit", "Quit hint", show=False, tooltip="Says how to quit (q or ctrl+q)"),
     ]
 
     def __init__(self, case_path: Path, *, analyst: str | None = None, revealer: Revealer | None = None) -> None:

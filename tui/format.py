@@ -85,3 +85,21 @@ def highlight_span(context: str, start: int | None, end: int | None, replacement
     text.append("⟧", style="dim")
     text.append(context[end:])
     return text
+
+
+class Lines:
+    """``key      value`` lines as one Text: cheap to lay out (detail panes re-render on every move)."""
+
+    KEY_WIDTH = 10
+
+    def __init__(self, head: Text) -> None:
+        self.text = head
+
+    def add(self, key: str, value: Text | str) -> None:
+        value = value if isinstance(value, Text) else Text(value)
+        self.text.append("\n")
+        self.text.append(key.ljust(self.KEY_WIDTH)[:self.KEY_WIDTH], style="dim")
+        for i, line in enumerate(value.split("\n")):
+            if i:
+                self.text.append("\n" + " " * self.KEY_WIDTH)
+            self.text.append_text(line)

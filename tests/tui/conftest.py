@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import sys
 import time
@@ -10,13 +11,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from textual.app import App
 from textual.pilot import Pilot
 
 import spill.case
 from tui.app import TriageApp
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sample_case import SampleCase, build_sample_case  # noqa: E402
+from sample_case import SampleCase, build_sample_case
 
 FROZEN_AT = "2026-01-15T09:30:00.000+00:00"
 
@@ -57,6 +60,15 @@ def make_app(sample: SampleCase) -> Iterator[Callable[..., TriageApp]]:
         return TriageApp(sample.path, **kwargs)  # type: ignore[arg-type]
 
     yield make
+
+
+def screen_text(app: App[object]) -> str:
+    """The terminal as plain text, the way export_screenshot draws it (for assertions on what is shown)."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
+                      legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 10.0,

@@ -96,7 +96,7 @@ def build_sample_case(root: Path, *, running: bool = False) -> SampleCase:
     share = root / "share"
     share.mkdir(parents=True, exist_ok=True)
     results: list[FileResult] = []
-    C, I, K, F, G, L = (Category.CONTACT, Category.IDENTITY, Category.CONTRACTOR, Category.FINANCIAL,
+    C, IDN, K, F, G, L = (Category.CONTACT, Category.IDENTITY, Category.CONTRACTOR, Category.FINANCIAL,
                         Category.GOVERNMENT_ID, Category.CREDENTIAL)
     LOW, MED, HIGH, CRIT = Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL
     for n in range(15):
@@ -106,7 +106,7 @@ def build_sample_case(root: Path, *, running: bool = False) -> SampleCase:
               ("any weekday", None, None, None)], None, {}),
         ]))
     results.append(_doc(share, "hr/contractors/roster.csv", "csv", [
-        ([(cid, "CONTRACTOR_ID", K, MED), (name, "PERSON", I, MED), (mail, "EMAIL_ADDRESS", C, MED)],
+        ([(cid, "CONTRACTOR_ID", K, MED), (name, "PERSON", IDN, MED), (mail, "EMAIL_ADDRESS", C, MED)],
          f"row {i + 2}", {}) for i, (cid, name, mail, _iban) in enumerate(CONTRACTORS)]))
     results.append(_doc(share, "payroll/2024-03/payouts.xlsx", "xlsx", [
         ([(cid, "CONTRACTOR_ID", K, MED), (iban, "IBAN_CODE", F, HIGH)], f"Payouts!{i + 2}",
@@ -127,7 +127,7 @@ def build_sample_case(root: Path, *, running: bool = False) -> SampleCase:
           ("xoxb-1046374-2240917-a8Kd03LqPzT7sWmYcVb1", "SLACK_TOKEN", L, CRIT)], None, {}),
     ]))
     results.append(_doc(share, "kyc/id_0001.pdf", "pdf", [
-        ([("Name", None, None, None), ("Elena Rossi", "PERSON", I, MED), ("PAN", None, None, None),
+        ([("Name", None, None, None), ("Elena Rossi", "PERSON", IDN, MED), ("PAN", None, None, None),
           ("ABCPE1234F", "IN_PAN", G, CRIT)], "page 1", {"page": 1}),
     ]))
     results.append(_doc(share, "exports/backup.zip", "zip", []))

@@ -281,10 +281,11 @@ class FindingsScreen(Screen[None]):
         count = "…" if table.total is None and table.known <= 1 else (
             f"{table.total:,}" if table.total is not None else f"{table.known - 1:,}+")
         parts = []
+        one = table.total == 1
         if self.in_groups:
-            parts.append(f"{count} groups by {self.group_by}")
+            parts.append(f"{count} group{'' if one else 's'} by {self.group_by}")
         else:
-            parts.append(f"{count} findings")
+            parts.append(f"{count} finding{'' if one else 's'}")
             if self.open_group is not None:
                 parts.append(f"group {group_label(self.open_group)} (esc: back)")
         parts.append(f"sort {'-' if self.query_.descending else ''}{self.query_.sort}")
@@ -453,7 +454,7 @@ class FindingsScreen(Screen[None]):
                 self.table.refresh()
 
         if target.size_hint > CONFIRM_ABOVE:
-            self.app.push_screen(ConfirmDialog(f"{verb.capitalize()} {what}?"), go)
+            self.app.push_screen(ConfirmDialog(_sentence(f"{verb} {what}?")), go)
         else:
             go()
 
@@ -504,9 +505,10 @@ class FindingsScreen(Screen[None]):
             if len(message.finding_ids) > 1 or self.in_groups:
                 unchanged = len(message.finding_ids) - message.changed
                 tail = f" ({unchanged:,} already so)" if unchanged else ""
-                self.notify(f"{request.label.capitalize()}: {message.changed:,} changed{tail} · u undoes",
+                self.notify(f"{_sentence(request.label)}: {message.changed:,} changed{tail} · u undoes",
                             timeout=4)
         self.decisions_recorded += 1
+        self.revealed = None  # a decision is a move too: the raw value goes away
         self.load_detail()
         self.update_status()
 
@@ -596,3 +598,7 @@ class FindingsScreen(Screen[None]):
         if self.revealed is not None:
             self.revealed = None
             self.load_detail()
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]

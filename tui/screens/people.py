@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -35,24 +33,26 @@ def people_columns() -> list[Column]:
     ]
 
 
-def render_exposure(e: PersonExposure) -> RenderableType:
+def render_exposure(e: PersonExposure) -> Text:
     p = e.person
     head = Text.assemble(fmt.severity(p.worst), " ", (p.label, "bold"),
-                         (f"  {p.findings:,} findings in {p.files:,} files · linked by {p.anchor or '?'} · {p.id}",
-                          "dim"))
-    what = Table(box=None, padding=(0, 1, 0, 0), header_style="bold dim", expand=True)
-    what.add_column("what", no_wrap=True)
-    what.add_column("value (masked)", no_wrap=True)
-    what.add_column("seen", justify="right")
-    for etype, preview, n, sev in e.what:
-        what.add_row(Text.assemble(fmt.severity(sev), f" {etype}"), preview, fmt.number(n))
-    where = Table(box=None, padding=(0, 1, 0, 0), header_style="bold dim", expand=True)
-    where.add_column("where", ratio=1)
-    where.add_column("findings", justify="right")
-    for path, n, _sev in e.where:
-        where.add_row(path, fmt.number(n))
-    hint = Text("enter lists this person's findings", style="dim")
-    return Group(head, what, where, hint)
+                         (f"  {p.findings:,} findings in {p.files:,} files · linked by {p.anchor or '?'}", "dim"))
+    out = fmt.Lines(head)
+    what = Text()
+    for i, (etype, preview, n, sev) in enumerate(e.what):
+        what.append("\n" if i else "")
+        what.append_text(fmt.severity(sev))
+        what.append(f" {etype} {preview}")
+        what.append(f"  ×{n:,}", style="dim")
+    out.add("what", what)
+    where = Text()
+    for i, (path, n, _sev) in enumerate(e.where):
+        where.append("\n" if i else "")
+        where.append(path)
+        where.append(f"  ×{n:,}", style="dim")
+    out.add("where", where)
+    out.text.append(f"\nenter lists this person's findings · {p.id}", style="dim")
+    return out.text
 
 
 class PeopleScreen(Screen[None]):

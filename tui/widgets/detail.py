@@ -34,30 +34,11 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.scroll_home(animate=False)
 
 
-KEY_WIDTH = 10
-
-
-class _Lines:
-    """``key      value`` lines as one Text (cheap to lay out: the pane re-renders on every move)."""
-
-    def __init__(self, head: Text) -> None:
-        self.text = head
-
-    def add(self, key: str, value: Text | str) -> None:
-        value = value if isinstance(value, Text) else Text(value)
-        self.text.append("\n")
-        self.text.append(key.ljust(KEY_WIDTH)[:KEY_WIDTH], style="dim")
-        for i, line in enumerate(value.split("\n")):
-            if i:
-                self.text.append("\n" + " " * KEY_WIDTH)
-            self.text.append_text(line)
-
-
 def render_finding(d: FindingDetail, revealed: str | None) -> Text:
     f = d.finding
     head = Text.assemble(fmt.severity(f.severity), " ", (f.entity_type, "bold"), " ", fmt.status(f.status),
                          (f"  {f.category.value} · {f.rule} · {f.score:.2f}", "dim"))
-    out = _Lines(head)
+    out = fmt.Lines(head)
     where = fmt.location(f.location, f.line)
     out.add("where", Text.assemble(f.path, (f"  {where}" if where else "", "bold")))
     if f.line is not None and where != f"L{f.line}":
@@ -115,7 +96,7 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
 def render_group(g: FindingGroup, members: list[FindingSummary], what: str) -> Text:
     head = Text.assemble(fmt.severity(g.worst), " ", (f"{g.count:,} findings", "bold"),
                          f" share this {GROUP_NOUN.get(g.by, g.by)}", (f"  {what}", "dim"))
-    out = _Lines(head)
+    out = fmt.Lines(head)
     out.add(GROUP_NOUN.get(g.by, g.by), Text(g.label, style="bold"))
     out.add("status", Text(f"{g.open:,} open · {g.confirmed:,} confirmed · {g.false_positive:,} false + · "
                              f"{g.ignored:,} ignored"))

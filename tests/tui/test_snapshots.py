@@ -1,0 +1,75 @@
+"""Snapshots of every screen at 80×24 (pytest-textual-snapshot; update with --snapshot-update).
+
+The sample case has a fixed key and a frozen clock, and every snapshot waits for the
+workers to finish and the detail pane to fill, so the pictures only change when the
+screens do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from conftest import settle, wait_for
+from sample_case import SampleCase
+from textual.pilot import Pilot
+
+from tui.app import TriageApp
+from tui.screens.files import FilesScreen
+from tui.screens.findings import FindingsScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.people import PeopleScreen
+
+Compare = Callable[..., bool]
+
+
+def app_for(sample: SampleCase) -> TriageApp:
+    return TriageApp(sample.path, analyst="alice", revealer=sample.revealer())
+
+
+def then(*keys: str, ready: Callable[[Any], object] = lambda screen: True) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        await wait_for(pilot, lambda: ready(pilot.app.screen), what="the screen to be ready")
+        await settle(pilot)
+
+    return run_before
+
+
+def test_snapshot_overview(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then(ready=lambda s: isinstance(s, OverviewScreen) and s.loads >= 1)
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_findings(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("2", ready=lambda s: isinstance(s, FindingsScreen) and s.detail_key is not None)
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_findings_grouped_by_value(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("2", "g", ready=lambda s: isinstance(s, FindingsScreen) and s.detail_key is not None
+                 and s.in_groups)
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_findings_selection_and_decisions(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("2", "c", "space", "space", ready=lambda s: isinstance(s, FindingsScreen)
+                 and s.decisions_recorded == 1 and s.detail_key is not None)
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_files(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("3", ready=lambda s: isinstance(s, FilesScreen) and s.loads >= 1)
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_people(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("4", ready=lambda s: isinstance(s, PeopleScreen) and s.exposure_for is not None)
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_help(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("2", "question_mark", ready=lambda s: s.__class__.__name__ == "HelpScreen")
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
