@@ -82,7 +82,10 @@ class ProcessPool:
         self.config = config
         self.jobs = max(1, jobs)
         self.max_outstanding = max_outstanding
-        self._ctx = mp.get_context("spawn")  # no fork while the parent runs threads
+        # forkserver: no fork of a parent that runs threads, and the heavy imports (Presidio, spaCy)
+        # are paid once in the server, so a worker replaced after a timeout starts in milliseconds
+        self._ctx = mp.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["scanners.detect.pipeline", "scanners.document"])
         self._results = self._ctx.Queue()
         self._workers: dict[int, _Worker] = {}
         self._next_wid = 0

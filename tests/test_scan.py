@@ -130,11 +130,13 @@ def test_rescan_reads_only_what_changed_and_keeps_decisions(tmp_path: Path) -> N
     (["export", "{tmp}/missing.db", "--format", "jsonl"], "spill: error: no case file at {tmp}/missing.db"),
     (["export", "{tmp}/foreign.db", "--format", "jsonl"], "spill: error: {tmp}/foreign.db is not a spill case file"),
     (["export", "{tmp}/foreign.db", "--format", "xml"], "spill: error: argument --format: invalid choice"),
-    (["scan", "{tmp}", "--case", "{tmp}/no-dir/c.db"], "spill: error: cannot create case {tmp}/no-dir/c.db"),
+    (["scan", "{tmp}/share", "--case", "{tmp}/no-dir/c.db"], "spill: error: cannot create case {tmp}/no-dir/c.db"),
+    (["scan", "{tmp}/share", "--case", "{tmp}/share/c.db"], "spill: error: the case file must not be inside"),
 ])
 def test_cli_bad_input_is_one_line_and_nonzero(tmp_path: Path, argv: list[str], message: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     sqlite3.connect(tmp_path / "foreign.db").execute("CREATE TABLE x(y)")
+    (tmp_path / "share").mkdir()
     args = [a.format(tmp=tmp_path) for a in argv]
     try:
         code = main(args)
@@ -143,7 +145,7 @@ def test_cli_bad_input_is_one_line_and_nonzero(tmp_path: Path, argv: list[str], 
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1
     assert len(err) == 1 and err[0].startswith(message.format(tmp=tmp_path))
-    assert not (tmp_path / "no-dir").exists() and not (tmp_path / "c.db").exists()
+    assert not (tmp_path / "no-dir").exists() and not (tmp_path / "share" / "c.db").exists()
 
 
 def _spill(*args: str) -> subprocess.Popen:
@@ -160,6 +162,17 @@ def _many_files(root: Path, n: int) -> Path:
     return share
 
 
+def _files_written(case: Path) -> int:
+    """Rows in a case another process is writing (read only: never create the file ourselves)."""
+    if not case.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{case}?mode=ro", uri=True)
+        return conn.execute("SELECT count(*) FROM files").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
 def _rows(case: Path) -> set[tuple]:
     conn = sqlite3.connect(case)
     return set(conn.execute("SELECT path, entity_type, span_start, span_end, rule FROM findings"))
@@ -172,14 +185,8 @@ def test_kill_9_then_resume_equals_an_uninterrupted_scan(tmp_path: Path) -> None
     killed = tmp_path / "killed.db"
     proc = _spill("scan", str(share), "--case", str(killed), "--jobs", "1", "--no-ner")
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        time.sleep(0.2)
-        try:
-            done = sqlite3.connect(killed).execute("SELECT count(*) FROM files").fetchone()[0]
-        except sqlite3.Error:
-            continue
-        if done >= 20:
-            break
+    while time.monotonic() < deadline and _files_written(killed) < 20 and proc.poll() is None:
+        time.sleep(0.1)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     partial = sqlite3.connect(killed).execute("SELECT count(*) FROM files").fetchone()[0]
@@ -196,13 +203,8 @@ def test_ctrl_c_exits_130_and_leaves_a_consistent_case(tmp_path: Path) -> None:
     case = tmp_path / "c.db"
     proc = _spill("scan", str(share), "--case", str(case), "--jobs", "1", "--no-ner")
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        time.sleep(0.2)
-        try:
-            if sqlite3.connect(case).execute("SELECT count(*) FROM files").fetchone()[0] >= 10:
-                break
-        except sqlite3.Error:
-            continue
+    while time.monotonic() < deadline and _files_written(case) < 10:
+        time.sleep(0.1)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
