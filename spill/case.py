@@ -618,10 +618,15 @@ class Case:
     def page_findings(self, query: FindingQuery, offset: int, limit: int) -> FindingPage:
         """One window of the findings that match ``query``, in its sort order.
 
-        A probe fetches up to ``_SPARSE_CAP`` + 1 matching rowids through whichever index
-        suits the filter. Few matches: they are sorted directly and the total is known.
-        Many: the sort order's own index is walked (``INDEXED BY``) so the first rows come
-        back without sorting a million, and the total is left to :meth:`count_findings`.
+        How depends on how many match, found out cheaply first (SQLite has no statistics
+        to pick well between a filter's index and the sort order's index):
+
+        * up to ``_SPARSE_CAP``: a probe collects their rowids through the filter's index;
+          they are sorted directly and the total is known;
+        * up to ``_SORTER_CAP`` (no free text): the filter's index feeds SQLite's top-k
+          sorter (the ``+`` keeps it off the sort index) and the capped count is the total;
+        * more: the sort order's own index is walked (``INDEXED BY``), so the first rows
+          come back without sorting a million; the total is left to :meth:`count_findings`.
         """
         where, params = _triage_where(query)
         order = _order_by(query)
@@ -632,6 +637,15 @@ class Case:
                 f"SELECT {_SUMMARY_COLS} FROM findings f WHERE f.rowid IN ({','.join('?' * len(probe))})"
                 f" ORDER BY {order} LIMIT ? OFFSET ?", [*probe, limit, offset]) if probe else []
             return FindingPage(offset, [_summary(r) for r in rows], len(probe))
+        if not query.text:
+            matches = self.conn.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM findings f WHERE {where} LIMIT {_SORTER_CAP + 1})",
+                params).fetchone()[0]
+            if matches <= _SORTER_CAP:
+                rows = self.conn.execute(
+                    f"SELECT {_SUMMARY_COLS} FROM findings f WHERE {where} ORDER BY {_order_by(query, sorter=True)}"
+                    " LIMIT ? OFFSET ?", [*params, limit, offset])
+                return FindingPage(offset, [_summary(r) for r in rows], int(matches))
         index = _SORT_INDEX.get(query.sort)
         hint = f" INDEXED BY {index}" if index else ""
         rows = self.conn.execute(
@@ -664,7 +678,9 @@ class Case:
             sql = f"SELECT f.rule, {agg}, min(f.entity_type) FROM findings f WHERE {where} GROUP BY f.rule"
             groups = [_group(by, r[0], r[7], r[0], r[1:7]) for r in self.conn.execute(sql, params)]
         else:
-            sql = (f"SELECT f.file_id, {agg}, min(f.path) FROM findings f WHERE {where} GROUP BY f.file_id")
+            # aggregate from the (file_id, status, severity) index alone, then name the files
+            sql = (f"SELECT g.*, fl.path FROM (SELECT f.file_id, {agg} FROM findings f WHERE {where}"
+                   " GROUP BY f.file_id) g JOIN files fl ON fl.id = g.file_id")
             per_file = [_group("file", r[0], None, r[7], r[1:7]) for r in self.conn.execute(sql, params)]
             if by == "file":
                 groups = per_file
@@ -756,8 +772,8 @@ class Case:
             matrix.setdefault(cat, {})[status] = n
         by_sev = dict(self.conn.execute("SELECT severity, count(*) FROM findings GROUP BY severity").fetchall())
         by_file = self.conn.execute(
-            f"SELECT fl.path, count(*), min({_sev_rank('f.severity')}) FROM findings f"
-            " JOIN files fl ON fl.id = f.file_id GROUP BY f.file_id").fetchall()
+            f"SELECT fl.path, g.n, g.rank FROM (SELECT f.file_id, count(*) AS n, min({_sev_rank('f.severity')})"
+            " AS rank FROM findings f GROUP BY f.file_id) g JOIN files fl ON fl.id = g.file_id").fetchall()
         folders: dict[str, list[int]] = {}
         for path, n, rank in by_file:
             acc = folders.setdefault(top_folder(path), [0, 9])
@@ -773,7 +789,8 @@ class Case:
     def file_stats(self) -> list[FileStats]:
         """Every file and archive member with its finding count and worst severity (the Files tree)."""
         counts = {r[0]: (r[1], r[2]) for r in self.conn.execute(
-            f"SELECT f.file_id, count(*), min({_sev_rank('f.severity')}) FROM findings f GROUP BY f.file_id")}
+            f"SELECT f.file_id, count(*), min({_sev_rank('f.severity')}) FROM findings f"
+            " INDEXED BY findings_triage_file GROUP BY f.file_id")}
         out = []
         for fid, path, parent, kind, status, reason, sha, size in self.conn.execute(
                 "SELECT id, path, parent, kind, status, reason, sha256, size FROM files ORDER BY path"):
@@ -842,7 +859,8 @@ GROUP_BY = ("value", "rule", "file", "folder")
 SORTS = ("severity", "path", "type", "status")
 
 _TRIAGE_INDEX_MARK = "-- triage indexes"
-_SPARSE_CAP = 5000  # at most this many matches are sorted directly; beyond, the sort index is walked
+_SPARSE_CAP = 5000  # matches fetched by rowid and sorted directly
+_SORTER_CAP = 60000  # matches read through the filter's index into a top-k sort; beyond, the sort index is walked
 _RANK_OF = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
 _SEV_BY_RANK = {v: k for k, v in _RANK_OF.items()}
 _SORT_INDEX = {"severity": "findings_triage_severity", "path": "findings_triage_path",
@@ -1013,11 +1031,12 @@ _SUMMARY_COLS = ("f.id, f.file_id, f.path, f.entity_type, f.category, f.severity
                  " f.location, f.line, f.rule, f.fingerprint, f.note IS NOT NULL")
 
 
-def _order_by(q: FindingQuery) -> str:
+def _order_by(q: FindingQuery, *, sorter: bool = False) -> str:
+    """ORDER BY terms; ``sorter`` writes them as expressions (+x) so no index can serve them."""
     if q.sort not in _ORDER:
         raise CaseError(f"unknown sort {q.sort!r}; one of {', '.join(SORTS)}")
     direction = " DESC" if q.descending else ""
-    return ", ".join(term + direction for term in _ORDER[q.sort])
+    return ", ".join(("+" if sorter else "") + term + direction for term in _ORDER[q.sort])
 
 
 def _summary(r: tuple[Any, ...]) -> FindingSummary:

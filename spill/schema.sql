@@ -130,3 +130,6 @@ CREATE INDEX IF NOT EXISTS findings_triage_file ON findings(file_id, status, sev
 -- People linkage (Case.link_subjects updates one record at a time): without this each update
 -- walks every finding of its file, quadratic in a big roster.
 CREATE INDEX IF NOT EXISTS findings_triage_record ON findings(file_id, record);
+-- People: one person's findings by type and masked value (the People screen, and the label /
+-- anchor look-ups of Case.link_subjects, which otherwise walk every finding of a type per person).
+CREATE INDEX IF NOT EXISTS findings_triage_subject ON findings(subject, entity_type, preview);

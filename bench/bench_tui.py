@@ -1,0 +1,163 @@
+"""How fast the triage app answers on a big case, driven headless through Textual's Pilot.
+
+    python bench/make_big_case.py 1000000 /tmp/big.db
+    python bench/bench_tui.py /tmp/big.db
+
+Targets (from the issue): the first screen under 1 s; a filter or group change under
+300 ms (first page on screen; the exact count may follow); a decision key under 50 ms
+(committed and shown); group decisions of thousands of findings may take longer (worker,
+progress notice). Keys are posted straight to the app and the clock stops when the screen's
+state says the answer is shown, so Pilot's own settle-time is not counted. The case is
+copied first (decisions are made), unless --in-place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import events
+from textual.pilot import Pilot
+
+from spill.case import KEY_SUFFIX
+from tui.app import TriageApp
+from tui.screens.findings import FindingsScreen
+from tui.screens.overview import OverviewScreen
+from tui.widgets.filter_bar import FilterBar
+
+TARGETS = {"open": 1.0, "filter": 0.3, "group": 0.3, "decide": 0.05}
+
+
+async def until(condition: Callable[[], object], timeout: float = 120.0) -> float:
+    """Seconds until ``condition()`` holds, polling the event loop every millisecond."""
+    start = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError("the app did not answer")
+        await asyncio.sleep(0.001)
+    return time.perf_counter() - start
+
+
+def key(app: TriageApp, name: str) -> None:
+    """A key as the terminal driver delivers it."""
+    assert app._driver is not None
+    app._driver.send_message(events.Key(name, name if len(name) == 1 else None))
+
+
+async def run(case_path: Path, size: tuple[int, int]) -> list[tuple[str, str, float, float | None]]:
+    rows: list[tuple[str, str, float, float | None]] = []
+
+    def record(kind: str, what: str, seconds: float) -> None:
+        rows.append((kind, what, seconds, TARGETS.get(kind)))
+        print(f"  {what:<48} {seconds * 1000:8.1f} ms", file=sys.stderr)
+
+    started = time.perf_counter()
+    app = TriageApp(case_path, analyst="bench")
+    async with app.run_test(size=size) as pilot:
+        await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.is_mounted)
+        record("paint", "open: first screen painted (overview frame)", time.perf_counter() - started)
+        await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.loads >= 1)
+        record("open", "open: overview figures shown", time.perf_counter() - started)
+
+        t = time.perf_counter()
+        key(app, "2")
+        await until(lambda: isinstance(app.screen, FindingsScreen) and app.screen.findings_table._first_page_done)
+        record("open", "findings screen: first page shown", time.perf_counter() - t)
+        screen = app.screen
+        assert isinstance(screen, FindingsScreen)
+        await until(lambda: not screen.findings_table.is_loading)
+        await until(lambda: screen.detail_key is not None)
+
+        async def apply_filter(text: str) -> None:
+            bar = screen.query_one(FilterBar)
+            key(app, "slash")
+            await until(lambda: bar.has_focus)
+            bar.value = text
+            generation = screen.findings_table.generation
+            t = time.perf_counter()
+            key(app, "enter")
+            await until(lambda: screen.findings_table.generation > generation
+                        and screen.findings_table._first_page_done)
+            shown = time.perf_counter() - t
+            await until(lambda: not screen.findings_table.is_loading)
+            counted = time.perf_counter() - t
+            record("filter", f"filter {text or '(none)'!r}: first page shown", shown)
+            record("count", f"  … exact count ({screen.findings_table.total:,}) shown", counted)
+
+        for text in ("type:PHONE_NUMBER", "status:open sev:high+", "path:payroll/2024-0*", "cat:government_id",
+                     "gmail", "CTR-100999", ""):
+            await apply_filter(text)
+
+        for by in ("value", "rule", "file", "folder"):
+            gen = screen.groups_table.generation
+            t = time.perf_counter()
+            key(app, "g")
+            await until(lambda: screen.in_groups and screen.group_by == by
+                        and screen.groups_table.generation > gen and screen.groups_table._first_page_done)
+            record("group", f"group by {by}: groups shown ({screen.groups_table.total:,})", time.perf_counter() - t)
+        key(app, "g")  # back to the plain list
+        await until(lambda: not screen.in_groups and screen.findings_table._first_page_done)
+        await until(lambda: not screen.findings_table.is_loading)
+
+        times = []
+        for _ in range(20):
+            done = screen.decisions_recorded
+            t = time.perf_counter()
+            key(app, "c")
+            await until(lambda: screen.decisions_recorded > done)
+            times.append(time.perf_counter() - t)
+            await pilot.pause(0.02)
+        record("decide", "decision key (c), median of 20", statistics.median(times))
+        record("decide", "decision key (c), worst of 20", max(times))
+        done = screen.decisions_recorded
+        t = time.perf_counter()
+        key(app, "u")
+        await until(lambda: screen.decisions_recorded > done)
+        record("decide", "undo key (u)", time.perf_counter() - t)
+
+        gen = screen.groups_table.generation
+        key(app, "g")
+        await until(lambda: screen.in_groups and screen.groups_table.generation > gen
+                    and screen.groups_table._first_page_done)
+        top = screen.groups_table.cursor_row
+        done = screen.decisions_recorded
+        t = time.perf_counter()
+        key(app, "x")
+        await until(lambda: screen.decisions_recorded > done, timeout=600)
+        record("bulk", f"group decision: {top.count:,} findings of one value (worker)", time.perf_counter() - t)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("case", type=Path)
+    parser.add_argument("--in-place", action="store_true", help="decide in the case itself (no copy)")
+    parser.add_argument("--size", default="100x30", help="terminal size, e.g. 80x24")
+    args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.split("x"))
+    with tempfile.TemporaryDirectory(prefix="bench-tui-", dir=args.case.parent) as tmp:
+        case = args.case
+        if not args.in_place:
+            case = Path(tmp) / args.case.name
+            for suffix in ("", "-wal", "-shm", KEY_SUFFIX):
+                source = Path(f"{args.case}{suffix}")
+                if source.exists():
+                    shutil.copy2(source, f"{case}{suffix}")
+        print(f"spill triage on {args.case} ({width}x{height})", file=sys.stderr)
+        rows = asyncio.run(run(case, (width, height)))
+    print(f"\n{'measure':<58} {'ms':>9}  target")
+    for kind, what, seconds, target in rows:
+        verdict = "" if target is None else ("ok" if seconds <= target else f"OVER {target * 1000:.0f} ms")
+        print(f"{what:<58} {seconds * 1000:9.1f}  {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

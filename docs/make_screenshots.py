@@ -1,0 +1,81 @@
+"""Regenerate the triage app screenshots in docs/ (SVG), headless, on a case built from code.
+
+    python docs/make_screenshots.py            # writes docs/triage-*.svg
+
+The case is the synthetic vendor share of bench/make_big_case.py (a few thousand findings,
+fixed seed), so the pictures are reproducible and never stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.make_big_case import build_case  # noqa: E402
+from tui.app import TriageApp  # noqa: E402
+
+SIZE = (120, 34)
+
+# (file name, keys to press from the overview, what to wait for)
+SHOTS: list[tuple[str, list[str], Callable[[TriageApp], bool]]] = [
+    ("triage-overview.svg", [], lambda app: getattr(app.screen, "loads", 0) >= 1),
+    ("triage-findings.svg", ["2"], lambda app: getattr(app.screen, "detail_key", None) is not None),
+    ("triage-groups.svg", ["2", "g"], lambda app: getattr(app.screen, "in_groups", False)
+     and getattr(app.screen, "detail_key", None) is not None),
+    ("triage-files.svg", ["3"], lambda app: getattr(app.screen, "loads", 0) >= 1),
+    ("triage-people.svg", ["4"], lambda app: getattr(app.screen, "exposure_for", None) is not None),
+    ("triage-help.svg", ["2", "question_mark"], lambda app: app.screen.__class__.__name__ == "HelpScreen"),
+]
+
+
+async def _settle(pilot: Pilot[None], ready: Callable[[TriageApp], bool]) -> None:
+    app = pilot.app
+    assert isinstance(app, TriageApp)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        busy = [w for w in app.workers if w.group != "decision-writer" and not w.is_finished]
+        loading = any(getattr(t, "is_loading", False) for t in app.screen.query("VirtualTable") if t.display)
+        if ready(app) and not busy and not loading:
+            break
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+
+
+async def shoot(case: Path, out: Path) -> None:
+    for name, keys, ready in SHOTS:
+        app = TriageApp(case, analyst="analyst")
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot, lambda app: getattr(app.screen, "loads", 0) >= 1)
+            for key in keys:
+                await pilot.press(key)
+                await _settle(pilot, lambda _app: True)
+            await _settle(pilot, ready)
+            app.save_screenshot(filename=name, path=str(out))
+            print(f"wrote {out / name}")
+
+
+def main() -> int:
+    import spill.case
+
+    # reproducible pictures: a fixed clock and a fixed case key (fingerprints, people ids)
+    spill.case.utcnow = lambda: "2026-01-15T09:30:00.000+00:00"
+    spill.case.secrets.token_bytes = lambda n: bytes([7]) * n  # type: ignore[assignment]
+    out = ROOT / "docs"
+    with tempfile.TemporaryDirectory() as tmp:
+        case = Path(tmp) / "vendor-share.db"
+        build_case(case, 3000, seed=7)
+        asyncio.run(shoot(case, out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

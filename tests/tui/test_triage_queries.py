@@ -1,0 +1,128 @@
+"""The case store's triage queries (spill/case.py, "triage queries" section) on the sample case."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sample_case import SUPPORT_PHONE, SampleCase
+
+import spill.case as case_module
+from spill.case import Case, FindingQuery, folder_of, top_folder
+from spill.errors import CaseError
+from tui.widgets.filter_bar import FilterError, format_filter, parse_filter
+
+
+def test_page_findings_sorts_and_pages_without_loading_everything(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        q = FindingQuery()
+        page = case.page_findings(q, 0, 10)
+        assert page.total == 51 and len(page.rows) == 10
+        assert [r.severity.value for r in page.rows[:3]] == ["critical"] * 3
+        rest = case.page_findings(q, 10, 100).rows
+        ids = [r.id for r in page.rows + rest]
+        assert len(ids) == len(set(ids)) == 51
+        by_path = case.page_findings(dataclasses.replace(q, sort="path", descending=True), 0, 51).rows
+        assert [r.path for r in by_path] == sorted((r.path for r in by_path), reverse=True)
+
+
+def test_page_findings_walks_the_sort_index_when_matches_are_many(sample: SampleCase,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(case_module, "_SPARSE_CAP", 5)  # 51 findings count as "many"
+    with Case.open(sample.path) as case:
+        for sort in ("severity", "path", "type", "status"):
+            q = FindingQuery(sort=sort)
+            dense = case.page_findings(q, 0, 60)
+            assert dense.total is None  # left to count_findings
+            assert len(dense.rows) == case.count_findings(q) == 51
+        plan = " ".join(str(r) for r in case.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT f.id FROM findings f INDEXED BY findings_triage_severity"
+            f" ORDER BY {case_module._order_by(FindingQuery())}"))
+        assert "TEMP B-TREE" not in plan  # the severity order is read from the index, not sorted
+
+
+def test_filters_combine(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        def count(**kw: object) -> int:
+            return case.count_findings(FindingQuery(**kw))  # type: ignore[arg-type]
+
+        assert count(entity_types=("PHONE_NUMBER",)) == 30
+        assert count(categories=("contact",), severities=("medium",)) == 4
+        assert count(path_glob="support/*") == 30
+        assert count(path_glob="roster") == 11  # no wildcard: anywhere in the path (archive member too)
+        assert count(text="weekday") == 30
+        assert count(text="100%") == 0  # LIKE wildcards are escaped
+        assert count(statuses=("confirmed",)) == 0
+
+
+def test_groups_by_value_rule_file_and_folder(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        q = FindingQuery()
+        by_value = case.group_findings(q, "value")
+        assert by_value[0].count == 30 and by_value[0].entity_type == "PHONE_NUMBER"
+        assert case.matches_fingerprint(SUPPORT_PHONE, by_value[0].key)
+        rubric = [g for g in by_value if g.entity_type == "LAB_RUBRIC"]
+        assert len(rubric) == 1 and rubric[0].key.startswith("id:") and "Northwind AI" in rubric[0].label
+        assert sum(g.count for g in by_value) == 51
+        for by in ("rule", "file", "folder"):
+            groups = case.group_findings(q, by)
+            assert sum(g.count for g in groups) == 51
+            for g in groups:  # each group's members are exactly what the drill-in query returns
+                members = case.count_findings(FindingQuery(group_by=by, group_key=g.key))
+                assert members == g.count, (by, g.label)
+        with pytest.raises(CaseError):
+            case.group_findings(q, "colour")
+
+
+def test_folder_of_keeps_archive_members_in_their_archive_folder() -> None:
+    assert folder_of("hr/2024/roster.zip!/a/b.csv") == "hr/2024"
+    assert folder_of("top.txt") == ""
+    assert top_folder("a/b/c/d.txt") == "a/b" and top_folder("x.txt") == ""
+
+
+def test_decide_many_skips_unchanged_and_reports_progress(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        phones = case.finding_ids(FindingQuery(entity_types=("PHONE_NUMBER",)))
+        case.decide_many(phones[:10], action="status", after="confirmed", analyst="a")
+        seen: list[tuple[int, int]] = []
+        batch, changed = case.decide_many(phones, action="status", after="confirmed", analyst="a",
+                                          progress=lambda done, total: seen.append((done, total)))
+        assert changed == 20 and seen == [(30, 30)]
+        assert len(case.batch_findings(batch)) == 20
+        assert case.verify_chain() == []
+        with pytest.raises(CaseError):
+            case.decide_many(phones, action="status", after="maybe", analyst="a")
+
+
+def test_overview_people_and_files(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        o = case.overview()
+        assert o.findings == 51 and o.with_status("open") == 51
+        assert o.top_folders[0] == ("support/tickets", 30, case_module.Severity.LOW)
+        people = case.page_people(0, 10)
+        assert [p.findings for p in people] == [7, 5, 3] and case.count_people() == 3
+        exposure = case.person_exposure(people[0].id)
+        assert exposure is not None
+        assert {w[0] for w in exposure.where} == {"hr/contractors/roster.csv", "payroll/2024-03/payouts.xlsx",
+                                                 "exports/backup.zip!/roster_old.csv"}
+        problems = case.page_problem_files(0, 10)
+        assert [f.status.value for f in problems] == ["error", "skipped", "skipped"]
+        stats = {s.path: s for s in case.file_stats()}
+        assert stats["kyc/id_0001.pdf"].worst == case_module.Severity.CRITICAL
+        assert stats["exports/backup.zip"].findings == 0  # its member carries the findings
+        detail = case.finding_detail(case.finding_ids(FindingQuery(entity_types=("IN_PAN",)))[0])
+        assert detail is not None and detail.file is not None and detail.file.kind == "pdf"
+        context = detail.finding.context
+        assert context and context[detail.ctx_start:detail.ctx_end] == detail.finding.preview
+
+
+def test_filter_text_round_trips() -> None:
+    text = "type:EMAIL_ADDRESS,PHONE_NUMBER cat:contact status:open,fp sev:high+ path:'hr/*' sort:-path gmail"
+    q = parse_filter(text)
+    assert q.entity_types == ("EMAIL_ADDRESS", "PHONE_NUMBER")
+    assert q.statuses == ("open", "false_positive") and q.severities == ("high", "critical")
+    assert q.path_glob == "hr/*" and q.sort == "path" and q.descending and q.text == "gmail"
+    assert parse_filter(format_filter(q)) == q
+    for bad in ("sev:urgent", "status:maybe", "cat:secret", "sort:colour", "type:", "'open"):
+        with pytest.raises(FilterError):
+            parse_filter(bad)
