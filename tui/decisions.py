@@ -73,13 +73,13 @@ class DecisionWriter:
         finding_ids: list[str]
 
     @dataclass
-    class DecisionProgress(Message):
+    class DecisionProgressed(Message):
         done: int
         total: int
         label: str
 
         def can_replace(self, message: Message) -> bool:
-            return isinstance(message, DecisionWriter.DecisionProgress)
+            return isinstance(message, DecisionWriter.DecisionProgressed)
 
     @dataclass
     class DecisionFailed(Message):
@@ -131,7 +131,7 @@ class DecisionWriter:
             ids.extend(case.finding_ids(query))
 
         def progress(done: int, total: int) -> None:
-            reply_to.post_message(self.DecisionProgress(done, total, request.label))
+            reply_to.post_message(self.DecisionProgressed(done, total, request.label))
 
         batch, changed = case.decide_many(
             ids, action=request.action, after=request.after, analyst=self.analyst, reason=request.reason,

@@ -26,15 +26,24 @@ def test_page_findings_sorts_and_pages_without_loading_everything(sample: Sample
         assert [r.path for r in by_path] == sorted((r.path for r in by_path), reverse=True)
 
 
-def test_page_findings_walks_the_sort_index_when_matches_are_many(sample: SampleCase,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(case_module, "_SPARSE_CAP", 5)  # 51 findings count as "many"
+@pytest.mark.parametrize("sparse_cap, sorter_cap, total", [
+    (100, 100, 51),  # few: rowid probe, sorted directly
+    (5, 100, 51),  # more: the filter's index into the top-k sorter, capped count as the total
+    (5, 10, None),  # many: the sort index walked, the total left to count_findings
+])
+def test_page_findings_strategies_agree(sample: SampleCase, monkeypatch: pytest.MonkeyPatch, sparse_cap: int,
+                                        sorter_cap: int, total: int | None) -> None:
     with Case.open(sample.path) as case:
-        for sort in ("severity", "path", "type", "status"):
-            q = FindingQuery(sort=sort)
-            dense = case.page_findings(q, 0, 60)
-            assert dense.total is None  # left to count_findings
-            assert len(dense.rows) == case.count_findings(q) == 51
+        expected = {sort: [r.id for r in case.page_findings(FindingQuery(sort=sort), 0, 60).rows]
+                    for sort in ("severity", "path", "type", "status")}
+        monkeypatch.setattr(case_module, "_SPARSE_CAP", sparse_cap)
+        monkeypatch.setattr(case_module, "_SORTER_CAP", sorter_cap)
+        for sort, ids in expected.items():
+            q = FindingQuery(sort=sort, severities=("low", "medium", "high", "critical"))
+            page = case.page_findings(q, 0, 60)
+            assert page.total == total
+            assert [r.id for r in page.rows] == ids
+            assert [r.id for r in case.page_findings(q, 20, 10).rows] == ids[20:30]
         plan = " ".join(str(r) for r in case.conn.execute(
             "EXPLAIN QUERY PLAN SELECT f.id FROM findings f INDEXED BY findings_triage_severity"
             f" ORDER BY {case_module._order_by(FindingQuery())}"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -15,11 +14,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from spill.case import FindingDetail, FindingGroup, FindingQuery, FindingSummary
 from spill.errors import SpillError
 from spill.model import Severity, Status
 from tui.decisions import DecisionRequest, DecisionWriter, History, Target, UndoRequest
+from tui.group_cache import GroupCache
 from tui.screens.dialogs import ConfirmDialog, NoteDialog, SeverityDialog
 from tui.selection import Selection
 from tui.widgets.columns import finding_columns, group_columns, group_label
@@ -36,6 +37,7 @@ SORT_CYCLE = ("severity", "path", "type", "status")
 STATUS_VERB = {"confirmed": "confirmed", "false_positive": "marked false positive", "ignored": "ignored",
                "open": "reopened"}
 CONFIRM_ABOVE = 10_000  # findings: bigger decisions ask first
+REGROUP_AFTER = 1.0  # seconds after the last decision before the cached groups are re-counted
 
 
 class FindingsScreen(Screen[None]):
@@ -81,6 +83,12 @@ class FindingsScreen(Screen[None]):
         key: str
         group: FindingGroup
         members: list[FindingSummary]
+        statuses: dict[str, int]
+
+    @dataclass
+    class GroupsRefreshed(Message):
+        query: FindingQuery
+        by: str
 
     @dataclass
     class EntityTypesLoaded(Message):
@@ -103,6 +111,8 @@ class FindingsScreen(Screen[None]):
         self.open_group: FindingGroup | None = None
         self.selection = Selection()
         self.history = History()
+        self.group_cache = GroupCache()
+        self._prefetch_timer: Timer | None = None
         self.revealed: tuple[str, str] | None = None  # (finding id, raw value) until the next move
         self.detail_key: str | None = None  # what the detail pane shows (tests and the benchmark wait on it)
         self.decisions_recorded = 0
@@ -195,19 +205,46 @@ class FindingsScreen(Screen[None]):
         self.update_status()
 
     def load_groups(self, cursor: int = 0, *, keep_rows: bool = False) -> None:
-        """(Re)load the group list; it is computed once per load and paged from memory."""
-        reader, by, query = self.triage.reader, self.group_by, self.query_
-        lock = threading.Lock()
-        cache: list[list[FindingGroup]] = []
+        """Show the group list: from the cache at once when there is one, else computed (once)."""
+        reader, by, query, cache = self.triage.reader, self.group_by, self.query_, self.group_cache
+        found = cache.get(query, by)
+        if found is not None:
+            groups, fresh = found
+
+            def cached(offset: int, limit: int) -> tuple[list[FindingGroup], int]:
+                return groups[offset:offset + limit], len(groups)
+
+            self.groups_table.load(cached, cursor=cursor, keep_rows=keep_rows)
+            if not fresh:
+                self.refresh_groups(query, by)
+            return
 
         def fetch_groups(offset: int, limit: int) -> tuple[list[FindingGroup], int]:
-            with lock:  # two pages asked at once must not both aggregate a million rows
-                if not cache:
-                    cache.append(reader.case().group_findings(query, by))
-            rows = cache[0]
+            rows = cache.compute(query, by, lambda: reader.case().group_findings(query, by))
             return rows[offset:offset + limit], len(rows)
 
         self.groups_table.load(fetch_groups, cursor=cursor, keep_rows=keep_rows)
+
+    @work(thread=True, exclusive=True, group="group-refresh")
+    def refresh_groups(self, query: FindingQuery, by: str) -> None:
+        reader = self.triage.reader
+        self.group_cache.compute(query, by, lambda: reader.case().group_findings(query, by))
+        self.post_message(self.GroupsRefreshed(query, by))
+
+    def on_findings_screen_groups_refreshed(self, message: GroupsRefreshed) -> None:
+        if self.in_groups and message.by == self.group_by and \
+                GroupCache.key(message.query, "") == GroupCache.key(self.query_, ""):
+            self.load_groups(self.groups_table.cursor, keep_rows=True)
+
+    @work(thread=True, exclusive=True, group="group-prefetch")
+    def prefetch_groups(self, query: FindingQuery) -> None:
+        """Compute every grouping of this filter in the background, so ``g`` answers at once."""
+        worker = get_current_worker()
+        reader, cache = self.triage.reader, self.group_cache
+        for by in GROUP_CYCLE[1:]:
+            if worker.is_cancelled:
+                return
+            cache.compute(query, by, lambda by=by: reader.case().group_findings(query, by))  # type: ignore[misc]
 
     @work(thread=True, group="entity-types")
     def load_entity_types(self) -> None:
@@ -245,9 +282,9 @@ class FindingsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_group_detail(self, group: FindingGroup, query: FindingQuery) -> None:
-        members = self.triage.reader.case().page_findings(
-            dataclasses.replace(query, group_by=group.by, group_key=group.key), 0, 5).rows
-        self.post_message(self.GroupDetailLoaded(group.key, group, members))
+        case = self.triage.reader.case()
+        members = case.page_findings(dataclasses.replace(query, group_by=group.by, group_key=group.key), 0, 5).rows
+        self.post_message(self.GroupDetailLoaded(group.key, group, members, case.group_status_counts(query, group)))
 
     def on_findings_screen_detail_loaded(self, message: DetailLoaded) -> None:
         row = self.table.cursor_row
@@ -264,13 +301,16 @@ class FindingsScreen(Screen[None]):
         row = self.table.cursor_row
         if not isinstance(row, FindingGroup) or row.key != message.key:
             return
-        self.detail.show_group(message.group, message.members, format_filter(self.query_))
+        self.detail.show_group(message.group, message.members, message.statuses, format_filter(self.query_))
         self.detail_key = message.key
 
     # ------------------------------------------------------------------ status line
     @on(VirtualTable.RowsChanged)
-    def rows_changed(self, _message: VirtualTable.RowsChanged) -> None:
+    def rows_changed(self, message: VirtualTable.RowsChanged) -> None:
         self.update_status()
+        if message.table is self.findings_table and self.open_group is None and not self.in_groups \
+                and message.table.total is not None:
+            self.prefetch_groups(self.query_)
 
     @on(VirtualTable.LoadFailed)
     def load_failed(self, message: VirtualTable.LoadFailed) -> None:
@@ -493,6 +533,8 @@ class FindingsScreen(Screen[None]):
         if isinstance(request, UndoRequest):
             (self.history.undo if request.redo else self.history.redo).append((message.batch, request.label))
             self.notify(f"{'Redone' if request.redo else 'Undone'}: {request.label}", timeout=3)
+            self.group_cache.invalidate()
+            self._schedule_regroup()
             if self.in_groups:
                 self.load_groups(self.groups_table.cursor, keep_rows=True)
             else:
@@ -513,6 +555,8 @@ class FindingsScreen(Screen[None]):
         self.update_status()
 
     def _patch(self, request: DecisionRequest, ids: set[str]) -> None:
+        """Show a recorded decision without reading the case again; groups are re-counted behind."""
+        self.group_cache.invalidate()
         if request.action == "status":
             change: dict[str, Any] = {"status": Status(request.after)}
         elif request.action == "severity":
@@ -522,11 +566,35 @@ class FindingsScreen(Screen[None]):
         else:
             return
         self.findings_table.patch_rows(lambda r: dataclasses.replace(r, **change) if r.id in ids else r)
-        if self.in_groups:
-            self.load_groups(self.groups_table.cursor, keep_rows=True)
+        if self.in_groups and request.action in ("status", "severity"):
+            decided = {q.group_key for q in request.target.queries if q.group_by == self.group_by}
+            everything = any(not q.group_by for q in request.target.queries)
 
-    @on(DecisionWriter.DecisionProgress)
-    def decision_progress(self, message: DecisionWriter.DecisionProgress) -> None:
+            def update(g: FindingGroup) -> FindingGroup:
+                if not (everything or g.key in decided):
+                    return g
+                if request.action == "status":
+                    return dataclasses.replace(g, open=g.count if request.after == "open" else 0)
+                return dataclasses.replace(g, worst=Severity(request.after))
+
+            self.groups_table.patch_rows(update)
+            self.group_cache.patch(self.query_, self.group_by, update)
+        self._schedule_regroup()
+
+    def _schedule_regroup(self) -> None:
+        """Re-count the groups a little after the last decision (a burst of keys costs one pass)."""
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+
+        def regroup() -> None:
+            if self.in_groups:
+                self.refresh_groups(self.query_, self.group_by)
+            self.prefetch_groups(self.query_)
+
+        self._prefetch_timer = self.set_timer(REGROUP_AFTER, regroup)
+
+    @on(DecisionWriter.DecisionProgressed)
+    def decision_progress(self, message: DecisionWriter.DecisionProgressed) -> None:
         self._progress = f"{message.label}: {message.done:,}/{message.total:,}"
         self.update_status()
 

@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from spill.case import FindingDetail, FindingGroup, FindingSummary
+from spill.model import Status
 from tui import format as fmt
 
 GROUP_NOUN = {"value": "value", "rule": "rule", "file": "file", "folder": "folder"}
@@ -29,8 +30,9 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.body.update(render_finding(detail, revealed))
         self.scroll_home(animate=False)
 
-    def show_group(self, group: FindingGroup, members: list[FindingSummary], what: str) -> None:
-        self.body.update(render_group(group, members, what))
+    def show_group(self, group: FindingGroup, members: list[FindingSummary], statuses: dict[str, int],
+                   what: str) -> None:
+        self.body.update(render_group(group, members, statuses, what))
         self.scroll_home(animate=False)
 
 
@@ -93,13 +95,12 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
     return out.text
 
 
-def render_group(g: FindingGroup, members: list[FindingSummary], what: str) -> Text:
+def render_group(g: FindingGroup, members: list[FindingSummary], statuses: dict[str, int], what: str) -> Text:
     head = Text.assemble(fmt.severity(g.worst), " ", (f"{g.count:,} findings", "bold"),
                          f" share this {GROUP_NOUN.get(g.by, g.by)}", (f"  {what}", "dim"))
     out = fmt.Lines(head)
     out.add(GROUP_NOUN.get(g.by, g.by), Text(g.label, style="bold"))
-    out.add("status", Text(f"{g.open:,} open · {g.confirmed:,} confirmed · {g.false_positive:,} false + · "
-                             f"{g.ignored:,} ignored"))
+    out.add("status", Text(" · ".join(f"{statuses.get(s.value, 0):,} {fmt.STATUS_LABEL[s]}" for s in Status)))
     out.add("decide", Text("c / x / i / o decide every member at once · enter lists them", style="dim"))
     if members:
         lines = Text()
