@@ -13,15 +13,21 @@ How a score is made (one threshold, :data:`DEFAULT_THRESHOLD`, fits every rule):
 3. a value whose header/key is one of the rule's ``labels`` scores ``label_score`` (0.85)
    whatever its shape; so does the value after an inline "Label:".
 
-Overlaps: of detections that overlap, the best is kept — highest score, then validated,
-then longest (a card number inside an IBAN loses to the IBAN). Speed: see ``prefilter.py``.
+Overlaps: of detections that overlap, the best is kept — highest score (uncapped, so context
+still ranks two certain matches), then validated, then longest (a card number inside an IBAN
+loses to the IBAN).
+
+Speed: the prefilter (``prefilter.py``) decides which rules can match at all; a pattern that
+cannot reach the threshold without context (a bare 9-digit number) runs only when one of its
+context words is in the segment or its header.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import regex
@@ -33,7 +39,6 @@ from scanners.detect.recognizers.label import (
     DEFAULT_LABEL_VALUE,
     EMPTY_VALUES,
     LabelRecognizer,
-    inline_label_anchor,
     label_of_context,
     normalize_label,
 )
@@ -50,20 +55,29 @@ CONTEXT_BOOST = 0.35
 OFF_BY_DEFAULT = frozenset({"DATE_TIME", "ORGANIZATION", "NRP", "LOCATION", "URL", "UUID", "MAC_ADDRESS"})
 #: A labelled whole value longer than this is text, not a value.
 MAX_LABELLED_VALUE = 64
+#: ``detect_batch`` joins segments up to this long into chunks of about this many characters.
+BATCH_SEGMENT_MAX = 256
+BATCH_CHUNK_CHARS = 16_000
+#: Between joined segments: a line break stops every pattern, NUL stops the label look-back.
+SEGMENT_SEPARATOR = "\n\x00\n"
 
 _CTX_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[_\-.\[\]/\\$:]+")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Runner:
+    """One recognizer to run for one rule, and what it needs before it is worth running."""
+
     rule: Rule
-    recognizer: EntityRecognizer
-    anchors: frozenset[int] | None  # None: no anchor, run on every segment
+    recognizer: EntityRecognizer | None
+    anchors: frozenset[int] | None  # None: run on every segment
     context_re: re.Pattern[str] | None
-    check: ValueCheck | None  # for Python recognizers: the rule's validators/allow/deny
-    accepts_context: bool
     floor: float
-    is_label: bool = False
+    needs_context: bool = False  # cannot reach the floor without a context word
+    check: ValueCheck | None = None  # Python recognizers: the rule's validators/allow/deny
+    accepts_context: bool = False  # analyze(..., context=header words)
+    order: int = 0
+    context_words: tuple[str, ...] = ()  # for the cheap "is any context word in the text" gate
 
 
 @dataclass(slots=True)
@@ -75,11 +89,18 @@ class _Candidate:
     runner: _Runner
 
 
+@dataclass(slots=True)
+class _Header:
+    words: str
+    labelled: tuple[tuple[Rule, regex.Pattern[str], ValueCheck], ...]
+    context_hits: frozenset[int] = field(default_factory=frozenset)  # runner orders
+
+
 def _context_regex(words: Sequence[str]) -> re.Pattern[str] | None:
-    if not words:
-        return None
     alts = sorted({r"[\s_\-.]*".join(re.escape(p) for p in w.split()) for w in words if w.strip()},
                   key=len, reverse=True)
+    if not alts:
+        return None
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])")
 
 
@@ -105,36 +126,46 @@ class PatternDetector:
             and (r.entity_type in entities if entities is not None
                  else r.enabled and r.entity_type not in OFF_BY_DEFAULT)
         ]
-        anchors: dict[str, int] = {}
-
-        def anchor_id(pattern: str | None) -> frozenset[int] | None:
-            if not pattern:
-                return None
-            return frozenset({anchors.setdefault(pattern, len(anchors))})
-
-        self._runners: list[_Runner] = []
+        pending: list[tuple[_Runner, str | None]] = []
         self._by_label: dict[str, list[tuple[Rule, regex.Pattern[str], ValueCheck]]] = {}
+        self._label_runners: dict[str, _Runner] = {}
         for rule in self.rules:
             ctx_re = _context_regex(rule.context)
             floor = max(threshold, rule.min_score or 0.0)
             if rule.patterns and not rule.recognizer:
-                self._runners.append(_Runner(rule, RulePatternRecognizer(rule), anchor_id(rule.anchor),
-                                             ctx_re, None, False, floor))
+                strong = [p for p in rule.patterns if p.score >= floor - 1e-9 and not rule.context_required]
+                weak = [p for p in rule.patterns if p not in strong and p.score + CONTEXT_BOOST >= floor - 1e-9]
+                for group, needs in ((strong, False), (weak, True)):
+                    if group and (not needs or ctx_re is not None):
+                        runner = _Runner(rule, RulePatternRecognizer(rule, group), None, ctx_re, floor, needs)
+                        pending.append((runner, rule.anchor))
             if rule.recognizer:
                 cls = recognizer_class(rule.recognizer)
-                anchor = rule.anchor or getattr(cls, "ANCHOR", None)
-                self._runners.append(_Runner(rule, cls(rule), anchor_id(anchor), ctx_re, ValueCheck(rule),
-                                             bool(getattr(cls, "ACCEPTS_CONTEXT", False)), floor))
+                runner = _Runner(rule, cls(rule), None, ctx_re, floor, rule.context_required and ctx_re is not None,
+                                 ValueCheck(rule), bool(getattr(cls, "ACCEPTS_CONTEXT", False)))
+                pending.append((runner, rule.anchor or getattr(cls, "ANCHOR", None)))
             if rule.labels:
                 value_re = regex.compile(rule.label_value or DEFAULT_LABEL_VALUE)
                 check = ValueCheck(rule)
-                for label in rule.labels:
-                    self._by_label.setdefault(normalize_label(label), []).append((rule, value_re, check))
-                if rule.label_inline:
-                    self._runners.append(_Runner(rule, LabelRecognizer(rule), anchor_id(inline_label_anchor(rule)),
-                                                 None, None, False, floor, is_label=True))
-        self._prefilter = Prefilter(list(anchors))
-        self._order = {id(r): i for i, r in enumerate(self._runners)}
+                for label in dict.fromkeys(normalize_label(lb) for lb in rule.labels):
+                    self._by_label.setdefault(label, []).append((rule, value_re, check))
+                self._label_runners[rule.id] = _Runner(rule, None, None, None, floor)
+        labels = LabelRecognizer(self.rules)
+        if any(r.labels and r.label_inline for r in self.rules):
+            pending.append((_Runner(self.rules[0], labels, None, None, threshold), LabelRecognizer.ANCHOR))
+        self._prefilter = Prefilter([a for _, a in pending if a])
+        self._runners: list[_Runner] = []
+        for order, (runner, anchor) in enumerate(pending):
+            runner.anchors = self._prefilter.anchor_ids(anchor) if anchor else None
+            runner.order = order
+            runner.context_words = tuple(w.split()[0] for w in runner.rule.context if w.strip())
+            self._runners.append(runner)
+        self._unanchored = [r for r in self._runners if r.anchors is None]
+        self._always = bool(self._unanchored)
+        self._by_anchor: dict[int, list[_Runner]] = {}
+        for runner in self._runners:
+            for anchor in runner.anchors or ():
+                self._by_anchor.setdefault(anchor, []).append(runner)
         self._header = lru_cache(maxsize=4096)(self._header_info)
 
     @property
@@ -146,22 +177,113 @@ class PatternDetector:
         """Detections in ``text`` (offsets in ``text``) at or above the threshold, overlaps resolved."""
         if not text or text.isspace():
             return []
-        header_words, label_rules = self._header(context) if context else ("", ())
-        candidates: list[_Candidate] = []
-        if label_rules:
-            candidates.extend(self._labelled(text, label_rules))
-        hits = self._prefilter.hits(text)
-        for runner in self._runners:
-            if runner.anchors is not None and not (runner.anchors & hits):
-                continue
-            candidates.extend(self._run(runner, text, context, header_words))
-        if not candidates:
-            return []
-        return [self._detection(c) for c in self._resolve(candidates)]
+        return self._detect_joined([text], [context], text, [0])[0]
 
-    def _header_info(self, context: str) -> tuple[str, tuple[tuple[Rule, regex.Pattern[str], ValueCheck], ...]]:
-        label = normalize_label(label_of_context(context))
-        return _context_words(context), tuple(self._by_label.get(label, ()))
+    def detect_batch(self, segments: Sequence[tuple[str, str]]) -> list[list[Detection]]:
+        """``detect(text, context)`` for many segments at once, same results, much faster for short ones.
+
+        Short segments (table cells, JSON fields) are joined with a separator no pattern crosses and
+        scanned as one text, so the per-call cost is paid once per chunk instead of once per cell;
+        context windows, header labels and overlaps stay per segment.
+        """
+        out: list[list[Detection]] = [[] for _ in segments]
+        chunk: list[int] = []
+        size = 0
+
+        def flush() -> None:
+            nonlocal size
+            if chunk:
+                texts = [segments[i][0] for i in chunk]
+                starts, pos = [], 0
+                for t in texts:
+                    starts.append(pos)
+                    pos += len(t) + len(SEGMENT_SEPARATOR)
+                joined = SEGMENT_SEPARATOR.join(texts)
+                found = self._detect_joined(texts, [segments[i][1] for i in chunk], joined, starts)
+                for i, dets in zip(chunk, found, strict=True):
+                    out[i] = dets
+                chunk.clear()
+                size = 0
+
+        for i, (text, context) in enumerate(segments):
+            if not text or text.isspace():
+                continue
+            if len(text) > BATCH_SEGMENT_MAX:
+                out[i] = self.detect(text, context)
+                continue
+            chunk.append(i)
+            size += len(text) + len(SEGMENT_SEPARATOR)
+            if size >= BATCH_CHUNK_CHARS:
+                flush()
+        flush()
+        return out
+
+    def _detect_joined(self, texts: list[str], contexts: list[str], joined: str,
+                       starts: list[int]) -> list[list[Detection]]:
+        """Detect in ``len(texts)`` segments laid out in ``joined`` at ``starts`` (one segment: joined is it)."""
+        n = len(texts)
+        headers = [self._header(c) if c else None for c in contexts]
+        per_seg: list[list[_Candidate]] = [[] for _ in range(n)]
+        for k, header in enumerate(headers):
+            if header is not None and header.labelled:
+                per_seg[k].extend(self._labelled(texts[k], header.labelled))
+        hits = self._prefilter.hits(joined)
+        if hits or self._always:
+            runners = self._select(hits)
+            distinct = {id(h): h for h in headers if h is not None}.values()
+            header_ctx: set[int] = set().union(*(h.context_hits for h in distinct))
+            lowered: str | None = None
+            for runner in runners:
+                if runner.needs_context and runner.order not in header_ctx:
+                    if lowered is None:
+                        lowered = joined.lower()
+                    # substring test (C speed); the exact word-boundary check is done per match later
+                    if not any(w in lowered for w in runner.context_words):
+                        continue
+                for k, cand in self._run_joined(runner, joined, texts, starts, headers):
+                    per_seg[k].append(cand)
+        return [[self._detection(c) for c in self._resolve(cands)] if cands else [] for cands in per_seg]
+
+    def _select(self, hits: Collection[int]) -> list[_Runner]:
+        if not hits:
+            return self._unanchored
+        chosen = dict.fromkeys(self._unanchored)
+        for anchor in hits:
+            chosen.update(dict.fromkeys(self._by_anchor.get(anchor, ())))
+        return list(chosen)
+
+    def _run_joined(self, runner: _Runner, joined: str, texts: list[str], starts: list[int],
+                    headers: list[_Header | None]) -> list[tuple[int, _Candidate]]:
+        if len(texts) == 1:
+            return [(0, c) for c in self._run(runner, joined, headers[0], 0, len(joined))]
+        out = []
+        assert runner.recognizer is not None
+        if runner.accepts_context:
+            def segment_at(pos: int) -> tuple[int, int, str]:
+                k = bisect_right(starts, pos) - 1
+                header = headers[k]
+                return starts[k], starts[k] + len(texts[k]), header.words if header else ""
+
+            results = runner.recognizer.analyze(joined, [runner.rule.entity_type], None, segment_at=segment_at)
+        else:
+            results = runner.recognizer.analyze(joined, [runner.rule.entity_type], None)
+        for res in results:
+            k = bisect_right(starts, res.start) - 1
+            seg_start = starts[k]
+            seg_end = seg_start + len(texts[k])
+            if res.end > seg_end:
+                continue  # crossed into the next segment
+            for cand in self._score([res], runner, joined, headers[k], seg_start, seg_end):
+                cand.start -= seg_start
+                cand.end -= seg_start
+                out.append((k, cand))
+        return out
+
+    def _header_info(self, context: str) -> _Header:
+        words = _context_words(context)
+        labelled = tuple(self._by_label.get(normalize_label(label_of_context(context)), ()))
+        hits = frozenset(r.order for r in self._runners if r.context_re is not None and r.context_re.search(words))
+        return _Header(words, labelled, hits)
 
     def _labelled(
         self, text: str, label_rules: Sequence[tuple[Rule, regex.Pattern[str], ValueCheck]]
@@ -169,58 +291,63 @@ class PatternDetector:
         value = text.strip()
         if not value or len(value) > MAX_LABELLED_VALUE or value.lower() in EMPTY_VALUES:
             return []
-        start = text.index(value)
+        start = len(text) - len(text.lstrip())
         found = []
         for rule, value_re, check in label_rules:
-            if value_re.fullmatch(value) and check.accepts(value):
-                runner = _Runner(rule, None, None, None, None, False,  # type: ignore[arg-type]
-                                 max(self.threshold, rule.min_score or 0.0), is_label=True)
-                if rule.label_score >= runner.floor:
-                    found.append(_Candidate(start, start + len(value), rule.label_score, True, runner))
+            runner = self._label_runners[rule.id]
+            if rule.label_score >= runner.floor and value_re.fullmatch(value) and check.accepts(value):
+                found.append(_Candidate(start, start + len(value), rule.label_score, True, runner))
         return found
 
-    def _run(self, runner: _Runner, text: str, context: str, header_words: str) -> list[_Candidate]:
-        rule = runner.rule
+    def _run(self, runner: _Runner, text: str, header: _Header | None, lo: int, hi: int) -> list[_Candidate]:
+        assert runner.recognizer is not None
         if runner.accepts_context:
-            results: list[RecognizerResult] = runner.recognizer.analyze(text, [rule.entity_type], None,
-                                                                        context=header_words)
+            results: list[RecognizerResult] = runner.recognizer.analyze(
+                text, [runner.rule.entity_type], None, context=header.words if header else "")
         else:
-            results = runner.recognizer.analyze(text, [rule.entity_type], None)
+            results = runner.recognizer.analyze(text, [runner.rule.entity_type], None)
+        return self._score(results, runner, text, header, lo, hi) if results else []
+
+    def _score(self, results: list[RecognizerResult], runner: _Runner, text: str, header: _Header | None,
+               lo: int, hi: int) -> list[_Candidate]:
+        """Candidates from recognizer results: rule checks, context boost (window kept in [lo, hi)), floor."""
+        rule = runner.rule
         out = []
-        header_hit: bool | None = None
         for res in results:
+            meta = res.recognition_metadata or {}
+            if LabelRecognizer.RULE_KEY in meta:  # inline labels: one recognizer for every labelled rule
+                label_runner = self._label_runners[meta[LabelRecognizer.RULE_KEY]]
+                if res.score + 1e-9 >= label_runner.floor:
+                    out.append(_Candidate(res.start, res.end, res.score, True, label_runner))
+                continue
+            if runner.check is not None and not runner.check.accepts(text[res.start:res.end]):
+                continue
             score = res.score
-            if not runner.is_label:
-                if runner.check is not None and not runner.check.accepts(text[res.start:res.end]):
-                    continue
-                if runner.context_re is not None:
-                    if header_hit is None:
-                        header_hit = bool(header_words) and bool(runner.context_re.search(header_words))
-                    if header_hit or self._near(runner, text, res.start, res.end):
-                        score += CONTEXT_BOOST  # uncapped while ranking overlaps; capped when reported
-                    elif rule.context_required:
-                        continue
+            if runner.context_re is not None:
+                if (header is not None and runner.order in header.context_hits) or self._near(
+                        runner, text, res.start, res.end, lo, hi):
+                    score += CONTEXT_BOOST  # uncapped while ranking overlaps; capped when reported
                 elif rule.context_required:
                     continue
             if score + 1e-9 < runner.floor:
                 continue
-            meta = res.recognition_metadata or {}
             out.append(_Candidate(res.start, res.end, score, bool(meta.get(VALIDATED)), runner))
         return out
 
     @staticmethod
-    def _near(runner: _Runner, text: str, start: int, end: int) -> bool:
+    def _near(runner: _Runner, text: str, start: int, end: int, lo: int, hi: int) -> bool:
         w = runner.rule.context_window
         assert runner.context_re is not None
-        return bool(runner.context_re.search(text[max(0, start - w):end + w].lower()))
+        return bool(runner.context_re.search(text[max(lo, start - w):min(hi, end + w)].lower()))
 
-    def _resolve(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    @staticmethod
+    def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
         if len(candidates) == 1:
             return candidates
         ranked = sorted(
             candidates,
-            key=lambda c: (-round(c.score, 6), not c.validated, -(c.end - c.start), c.start,
-                           self._order.get(id(c.runner), -1), c.runner.rule.id),
+            key=lambda c: (-c.score, not c.validated, -(c.end - c.start), c.start, c.runner.order,
+                           c.runner.rule.id),
         )
         kept: list[_Candidate] = []
         for cand in ranked:

@@ -21,6 +21,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 
 from stdnum import bic, bitcoin, iban, luhn, verhoeff
 from stdnum.br import cpf
@@ -60,6 +61,8 @@ def is_luhn(value: str) -> bool:
 
 def is_credit_card(value: str) -> bool:
     digits = _digits(value)
+    if digits[:1] == "1" and len(digits) != 15:
+        return False  # only UATP cards start with 1, and they have 15 digits
     return 12 <= len(digits) <= 19 and luhn.is_valid(digits) and len(set(digits)) > 1
 
 
@@ -133,6 +136,11 @@ def is_email(value: str) -> bool:
         return False
     if local.startswith(".") or local.endswith("."):
         return False
+    return _is_mail_domain(domain)
+
+
+@lru_cache(maxsize=8192)
+def _is_mail_domain(domain: str) -> bool:
     labels = domain.split(".")
     if len(labels) < 2 or not all(_EMAIL_LABEL.match(label) for label in labels):
         return False
@@ -148,10 +156,7 @@ def is_ip(value: str) -> bool:
         ip = ipaddress.ip_address(addr)
     except ValueError:
         return False
-    if prefix:
-        if not prefix.isdigit() or int(prefix) > ip.max_prefixlen:
-            return False
-    return True
+    return not prefix or (prefix.isdigit() and int(prefix) <= ip.max_prefixlen)
 
 
 def _b64json(segment: str) -> object:
@@ -188,8 +193,11 @@ def shannon_entropy(value: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def has_digit(value: str) -> bool:
-    return any(ch.isdigit() for ch in value)
+    return _DIGIT.search(value) is not None
 
 
 def is_mixed(value: str) -> bool:
@@ -246,6 +254,7 @@ _CODE_REFERENCE_RE = re.compile(
     | ^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$          # snake_case identifier
     | ^[a-z_\-]+(?:/[a-z_\-\#:.]+)+$           # lowercase path
     | \s[+&|]{1,2}\s                           # an expression
+    | ^[,;] | :$                               # a piece of a list, or a label ("Password:")
     """
 )
 

@@ -3,10 +3,12 @@
 A rule's ``labels`` are the names people give the field. Two uses:
 
 * **header/key** (:func:`normalize_label`, used by the detector): when the segment's context
-  (a CSV/XLSX column header, the last part of a JSON key path, a mail header name) is one of
-  the labels, the whole trimmed value is the entity whatever its shape;
-* **inline** (:class:`LabelRecognizer`): "Label: value" / "Label # value" / "Label = value"
-  inside text; the value after the label is the entity.
+  (a CSV/XLSX column header, the last key of a JSON path, a mail header name) is one of the
+  labels, the whole trimmed value is the entity whatever its shape;
+* **inline** (:class:`LabelRecognizer`): "Label: value", "Label = value", "Label #: value",
+  "Label # value", ``"label": "value"`` inside text; the value after the label is the entity.
+  One pass over the text finds every ``:``/``=``/``#``; the words before it are looked up among
+  all rules' labels (longest first), so the cost does not grow with the number of labels.
 
 Normalization: camelCase split, lowercase, parentheticals dropped, ``#``/``number``/``num``/``nr``
 read as ``no``, then ``_ - : . /`` and spaces dropped — so "Contractor ID", "contractor_id",
@@ -17,10 +19,12 @@ but not "Freelancer" (a column of names).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from presidio_analyzer import LocalRecognizer, RecognizerResult
 
 from scanners.detect.rules import Rule
 from scanners.detect.value_check import ValueCheck
@@ -37,18 +41,31 @@ EMPTY_VALUES = frozenset(
     "- -- --- ? n/a na n.a. none null nil tbd tba pending unknown redacted withheld "
     "not provided not applicable see above same as above 0 false true yes no".split(" ")
 )
+#: Most words looked back from a separator for a label.
+MAX_LABEL_WORDS = 6
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SPLIT = re.compile(r"[\s_\-:./\\]+")
 _NUMBER_WORDS = frozenset({"no", "number", "num", "nr", "nbr"})
 _PATH_SEP = re.compile(r"[./\\]|\[\d*\]")
+_SEPARATOR = re.compile(r"[ \t]*(?:[:=]|#(?=[ \t]*\w))[ \t]*[\"']?")
+_WORDS = regex.compile(r"[\p{L}\p{N}'’]+|#")
+_TRAILING_PAREN = re.compile(r"[ \t]*\([^()\n]{0,24}\)[ \t]*$")
 
 
+@lru_cache(maxsize=16384)
 def normalize_label(name: str) -> str:
     """``"Contractor ID"``, ``"contractor_id"``, ``"contractorId"`` → ``"contractorid"``; ``#`` → ``no``."""
     text = _PAREN.sub(" ", _CAMEL.sub(" ", name)).lower().replace("#", " no ")
     return "".join("no" if w in _NUMBER_WORDS else w for w in _SPLIT.split(text) if w)
+
+
+@lru_cache(maxsize=16384)
+def _last_word(name: str) -> str:
+    words = [w for w in _SPLIT.split(_CAMEL.sub(" ", name).lower().replace("#", " no ")) if w]
+    last = words[-1] if words else ""
+    return "no" if last in _NUMBER_WORDS else last
 
 
 def label_of_context(context: str) -> str:
@@ -61,81 +78,64 @@ def label_of_context(context: str) -> str:
     return context
 
 
-def _label_regex(label: str) -> str:
-    words = _SPLIT.split(label.lower().replace("#", " # ").strip())
-    parts = []
-    for word in words:
-        if not word:
-            continue
-        if word == "#" or word in _NUMBER_WORDS:
-            parts.append(r"(?:\#|no\.?|num(?:ber)?\.?|nr\.?)")
-        else:
-            parts.append(regex.escape(word))
-    return r"[\s_\-.]*".join(parts)
+class LabelRecognizer(LocalRecognizer):
+    """Inline "Label: value" for every rule with ``labels`` (and ``label_inline``); scores ``label_score``."""
 
+    ANCHOR = "[:=#]"
+    RULE_KEY = "rule"
 
-def inline_label_regex(rule: Rule) -> str:
-    labels = sorted({_label_regex(label) for label in rule.labels if label.strip()}, key=len, reverse=True)
-    value = rule.label_value or DEFAULT_INLINE_VALUE
-    return (
-        r"(?i:(?<![\w])(?:" + "|".join(labels) + r")(?![a-z0-9]))"
-        r"(?:[ \t]*\([^)\n]{0,20}\))?"  # "Contractor ID (internal): ..."
-        r"(?:[ \t]*[:=][ \t]*|(?<=\#)[ \t]*|[ \t]*\t[ \t]*)"
-        r"(?P<value>" + value + r")"
-        r"(?![\w\-])"
-    )
-
-
-def inline_label_anchor(rule: Rule) -> str:
-    """The first word of each label, case-insensitive: a cheap test before the full regex."""
-    words = {w for label in rule.labels for w in _SPLIT.split(label.lower()) if w and w != "#"}
-    firsts = set()
-    for label in rule.labels:
-        head = next((w for w in _SPLIT.split(label.lower()) if w and w != "#"), None)
-        if head:
-            firsts.add(regex.escape(head))
-    return "(?i:" + "|".join(sorted(firsts or {regex.escape(w) for w in words})) + ")"
-
-
-class LabelRecognizer(PatternRecognizer):
-    """Inline "Label: value" for a rule's ``labels``; scores ``label_score``."""
-
-    ANCHOR = None  # built per rule: see inline_label_anchor
-
-    def __init__(self, rule: Rule) -> None:
-        pattern = inline_label_regex(rule)
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules = [r for r in rules if r.labels and r.label_inline]
         super().__init__(
-            supported_entity=rule.entity_type,
-            name=f"{rule.id}#label",
-            patterns=[Pattern("inline label", pattern, rule.label_score)],
-            context=list(rule.context),
-            global_regex_flags=0,
+            supported_entities=sorted({r.entity_type for r in self._rules}) or ["LABELLED_VALUE"],
+            name="spill.labels",
         )
-        self._regex = regex.compile(pattern)
-        self._score = rule.label_score
-        self._check = ValueCheck(rule)
+        self._by_label: dict[str, list[tuple[Rule, regex.Pattern[str], ValueCheck]]] = {}
+        self._last_words: set[str] = set()
+        for rule in self._rules:
+            value = rule.label_value or DEFAULT_INLINE_VALUE
+            entry = (rule, regex.compile(f"(?:{value})(?![\\w\\-])"), ValueCheck(rule))
+            for label in dict.fromkeys(normalize_label(lb) for lb in rule.labels):
+                self._by_label.setdefault(label, []).append(entry)
+            self._last_words.update(_last_word(lb) for lb in rule.labels)
 
-    def validate_result(self, pattern_text: str) -> bool | None:
-        return self._check.validate(pattern_text)
-
-    def invalidate_result(self, pattern_text: str) -> bool:
-        return pattern_text.lower() in EMPTY_VALUES or self._check.invalidate(pattern_text)
+    def load(self) -> None:
+        pass
 
     def analyze(
         self,
         text: str,
         entities: list[str],
         nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
     ) -> list[RecognizerResult]:
-        results = []
-        for match in self._regex.finditer(text):
-            start, end = match.span("value")
-            value = text[start:end]
-            if self.invalidate_result(value) or self.validate_result(value) is False:
+        results: list[RecognizerResult] = []
+        if not self._rules:
+            return results
+        for sep in _SEPARATOR.finditer(text):
+            start = sep.start()
+            head = text[max(0, start - 80):start]
+            head = head[head.rfind("\x00") + 1:]  # never look back into a previous (joined) segment
+            if sep.group().strip(" \t\"'").startswith("#"):
+                head += " #"
+            head = _TRAILING_PAREN.sub("", head.rstrip("\"' \t]"))
+            words = _WORDS.findall(head[-80:])
+            if not words or _last_word(words[-1]) not in self._last_words:
                 continue
-            results.append(RecognizerResult(
-                self.supported_entities[0], start, end, self._score,
-                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name, "label": True},
-            ))
+            for k in range(min(MAX_LABEL_WORDS, len(words)), 0, -1):
+                entries = self._by_label.get(normalize_label(" ".join(words[-k:])))
+                if not entries:
+                    continue
+                for rule, value_re, check in entries:
+                    match = value_re.match(text, sep.end())
+                    if not match:
+                        continue
+                    value = match.group()
+                    if value.lower() in EMPTY_VALUES or not check.accepts(value):
+                        continue
+                    results.append(RecognizerResult(
+                        rule.entity_type, match.start(), match.end(), rule.label_score,
+                        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                              self.RULE_KEY: rule.id, "validated": True},
+                    ))
+                break  # the longest label that names a rule wins
         return results

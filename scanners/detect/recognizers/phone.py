@@ -14,9 +14,11 @@ ones against the regions our contractors live in. Scores (before context):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import phonenumbers
+import regex
 from phonenumbers import NumberParseException
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
@@ -25,7 +27,8 @@ from scanners.detect.rules import Rule
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
-_CANDIDATE = re.compile(
+# the ``regex`` module scans a leading look-behind fast (stdlib ``re`` tries it at every position)
+_CANDIDATE = regex.compile(
     r"(?<![\w.+/\-@#$€£])"
     r"(?:(?:\+|00)\d{1,3}[ .\-]?)?"
     r"(?:\(\d{1,5}\)[ .\-]?)?"
@@ -74,12 +77,19 @@ class PhoneRecognizer(LocalRecognizer):
         nlp_artifacts: NlpArtifacts | None = None,
         *,
         context: str = "",
+        segment_at: Callable[[int], tuple[int, int, str]] | None = None,
     ) -> list[RecognizerResult]:
+        """``context``: the header/key words of ``text``; ``segment_at(pos)`` → (start, end, header words)
+        of the segment holding ``pos`` when ``text`` is several segments joined (PatternDetector.detect_batch)."""
         results = []
         header_hit = bool(context) and bool(self._context_re.search(context.lower()))
+        lo, hi = 0, len(text)
         for match in _CANDIDATE.finditer(text):
             candidate = match.group()
-            score = self._score(candidate, text, match.start(), match.end(), header_hit)
+            if segment_at is not None:
+                lo, hi, words = segment_at(match.start())
+                header_hit = bool(words) and bool(self._context_re.search(words))
+            score = self._score(candidate, text, match.start(), match.end(), header_hit, lo, hi)
             if score:
                 results.append(RecognizerResult(
                     self.supported_entities[0], match.start(), match.end(), score,
@@ -87,11 +97,11 @@ class PhoneRecognizer(LocalRecognizer):
                 ))
         return results
 
-    def _near_context(self, text: str, start: int, end: int) -> bool:
-        window = text[max(0, start - self.window): end + self.window].lower()
+    def _near_context(self, text: str, start: int, end: int, lo: int, hi: int) -> bool:
+        window = text[max(lo, start - self.window): min(hi, end + self.window)].lower()
         return bool(self._context_re.search(window))
 
-    def _score(self, candidate: str, text: str, start: int, end: int, header_hit: bool) -> float:
+    def _score(self, candidate: str, text: str, start: int, end: int, header_hit: bool, lo: int, hi: int) -> float:
         digits = len(_DIGITS.findall(candidate))
         if not 7 <= digits <= 15 or "\n" in candidate:
             return 0.0
@@ -101,14 +111,19 @@ class PhoneRecognizer(LocalRecognizer):
             number = _parse(candidate if candidate[0] == "+" else "+" + candidate[2:], None)
             return self.SCORE_INTERNATIONAL if number and phonenumbers.is_valid_number(number) else 0.0
         bare = candidate.isdigit()
-        if bare and not (header_hit or self._near_context(text, start, end)):
-            return 0.0  # a bare digit run can only pass with context: do not pay for parsing
-        for region in self.REGIONS:
+        area_code = candidate.startswith("(")
+        nanp = bool(_NANP.match(candidate))
+        if not (area_code or nanp or header_hit or self._near_context(text, start, end, lo, hi)):
+            # a national number in any other shape scores below the threshold without a context
+            # word: do not pay for parsing it (phonenumbers is pure Python, ~50 µs a region)
+            return 0.0
+        regions = ("US", "CA") if nanp and not (area_code or header_hit) else self.REGIONS
+        for region in regions:
             number = _parse(candidate, region)
             if number is not None and phonenumbers.is_valid_number(number):
                 if bare:
                     return self.SCORE_BARE
-                if _NANP.match(candidate) and region in ("US", "CA") or candidate.startswith("("):
+                if (nanp and region in ("US", "CA")) or area_code:
                     return self.SCORE_AREA_CODE
                 return self.SCORE_NATIONAL
         return 0.0

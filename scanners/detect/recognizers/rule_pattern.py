@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
-from scanners.detect.rules import Rule
+from scanners.detect.rules import PatternSpec, Rule
 from scanners.detect.value_check import ValueCheck
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 VALIDATED = "validated"
+
+
+@lru_cache(maxsize=1024)
+def _compile(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
 
 
 class RulePatternRecognizer(PatternRecognizer):
@@ -25,15 +32,16 @@ class RulePatternRecognizer(PatternRecognizer):
     of jumping to 1.0, so one threshold fits every rule; no explanation objects are built.
     """
 
-    def __init__(self, rule: Rule) -> None:
+    def __init__(self, rule: Rule, patterns: Sequence[PatternSpec] | None = None) -> None:
+        specs = list(rule.patterns if patterns is None else patterns)
         super().__init__(
             supported_entity=rule.entity_type,
             name=rule.id,
-            patterns=[Pattern(p.name, p.regex, p.score) for p in rule.patterns],
+            patterns=[Pattern(p.name, p.regex, p.score) for p in specs],
             context=list(rule.context),
             global_regex_flags=0,
         )
-        self._compiled = [(p.score, regex.compile(p.regex)) for p in rule.patterns]
+        self._compiled = [(p.score, c, "value" in c.groupindex) for p in specs for c in [_compile(p.regex)]]
         self._check = ValueCheck(rule)
 
     def validate_result(self, pattern_text: str) -> bool | None:
@@ -51,9 +59,11 @@ class RulePatternRecognizer(PatternRecognizer):
     ) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         entity = self.supported_entities[0]
-        for score, compiled in self._compiled:
-            has_value = "value" in compiled.groupindex
-            for match in compiled.finditer(text):
+        for score, compiled, has_value in self._compiled:
+            first = compiled.search(text)  # most texts have no match: skip building an iterator
+            if first is None:
+                continue
+            for match in compiled.finditer(text, first.start()):
                 if has_value and match.start("value") >= 0:
                     start, end = match.span("value")
                 else:
