@@ -308,9 +308,9 @@ async def test_a_decision_is_on_disk_before_it_is_shown(make_app: Callable[..., 
 
 async def test_big_decisions_ask_first(make_app: Callable[..., TriageApp], sample: SampleCase,
                                        monkeypatch: object) -> None:
-    import tui.screens.findings as findings_module
+    import tui.screens.deciding as deciding_module
 
-    monkeypatch.setattr(findings_module, "CONFIRM_ABOVE", 10)  # type: ignore[attr-defined]
+    monkeypatch.setattr(deciding_module, "CONFIRM_ABOVE", 10)  # type: ignore[attr-defined]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_findings(pilot)
