@@ -114,8 +114,9 @@ class DocumentScanner:
                 batch.append((offset, item))
                 batch_chars += len(item.text)
                 if kind in RUBRIC_KINDS and rubric_chars < RUBRIC_TEXT_CHARS:
-                    rubric_parts.append(item.text)
-                    rubric_chars += len(item.text)
+                    part = _rubric_text(item)
+                    rubric_parts.append(part)
+                    rubric_chars += len(part)
                 if len(batch) >= DETECT_BATCH_SEGMENTS or batch_chars >= DETECT_BATCH_CHARS:
                     self._detect(batch, path, result, seen)
                     batch, batch_chars = [], 0
@@ -198,6 +199,15 @@ class DocumentScanner:
                     score=d.score, rule=d.rule, start=offset + d.start, end=offset + d.end, line=line,
                     location=dict(seg.locator), preview=mask(value, d.entity_type), context=context,
                     ctx_start=c_start, ctx_end=c_end, value=value, record=seg.record))
+
+
+_CLIENT_KEYS = {"client", "customer", "lab", "client_name", "partner", "end_client"}
+
+
+def _rubric_text(seg: Segment) -> str:
+    """A segment as the rubric classifier reads it: a task dataset's client field keeps its key."""
+    key = seg.context.rsplit(".", 1)[-1].strip().lower() if seg.context else ""
+    return f"Client: {seg.text}" if key in _CLIENT_KEYS else seg.text
 
 
 def named_stream(data: bytes, name: str) -> BinaryIO:
