@@ -18,7 +18,7 @@ from spill.case import Case
 from spill.cli import main
 
 IBAN = "DE89370400440532013000"  # python-stdnum's documented valid IBAN
-EMAIL = "wanjiru.kamau@mailbox.example"
+EMAIL = "wanjiru.kamau@safaricom.co.ke"
 
 
 def make_share(root: Path) -> Path:
@@ -158,7 +158,7 @@ def _many_files(root: Path, n: int) -> Path:
     share.mkdir()
     for i in range(n):
         (share / f"f{i:04d}.txt").write_text(
-            f"record {i}\n\ncontact annotator{i}@vendor.example, IBAN {IBAN}\n" + ("filler text line\n" * 200))
+            f"record {i}\n\ncontact annotator{i}@vendorco.com, IBAN {IBAN}\n" + ("filler text line\n" * 200))
     return share
 
 
