@@ -17,6 +17,25 @@ EXCLUDE = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morph
 MAX_CHARS = 20_000  # longer texts are cut at whitespace into pieces of at most this size
 PERSON_SCORE = 0.85  # what Presidio's SpacyRecognizer gives a PERSON
 
+# Words that end an organisation's or a place's name, not a person's: the small model often calls
+# "Halcyon Labs" or "Itaú Unibanco" a PERSON.
+ORG_WORDS = frozenset("""
+labs lab ai inc inc. ltd ltd. llc llp plc gmbh ag sa s.a. bv b.v. co co. corp corp. corporation company
+bank banco unibanco services service research technologies technology systems group holdings partners
+capital solutions analytics studio studios cloud foundation university institute college school academy
+bot team data onboarding payments payroll finance support operations ops department dept office
+hospital clinic agency ministry council association network networks media software health insurance
+""".split())
+# A one-word PERSON is kept only where one-word names are how people are addressed.
+_GREETING_BEFORE = re.compile(r"(?:\b(?:hi|hello|hey|dear|thanks|thank you|cheers|regards|best|thx|cc|@)[ ,:]*)$",
+                              re.IGNORECASE)
+# Headers and keys that name something other than a person: no NER in such a cell.
+NOT_PERSON_FIELDS = frozenset("""
+city town country region state province address street location place bank bank_name branch company
+organisation organization org employer vendor client lab project codename team department title role
+status method payout_method currency description product item category type kind tier level
+""".split())
+
 _CAPITALISED_WORD = re.compile(r"(?<![\w@./\\-])[A-Z][a-zà-ÿ'’]+\b")
 _NOT_A_NAME = re.compile(r"[\d@_/\\#=<>{}\[\]|*$%^+~]|https?:|www\.")
 
@@ -54,6 +73,25 @@ def is_plausible_person(name: str) -> bool:
     return sum(c.isalpha() for c in name) >= 3
 
 
+def keep_person(text: str, start: int, end: int) -> bool:
+    """Whether a PERSON span the model found is worth an analyst's time."""
+    name = text[start:end]
+    if not is_plausible_person(name):
+        return False
+    words = name.split()
+    if words[-1].casefold().strip(".,") in ORG_WORDS:
+        return False
+    if len(words) == 1:
+        return _GREETING_BEFORE.search(text[max(0, start - 16):start]) is not None
+    return True
+
+
+def field_is_not_a_person(context: str) -> bool:
+    """True for a header/key such as 'city' or 'bank_name' whose cells are never people."""
+    key = context.rsplit(".", 1)[-1].strip().casefold().replace(" ", "_").replace("-", "_")
+    return key in NOT_PERSON_FIELDS or any(key.endswith("_" + w) for w in ("city", "country", "bank", "company"))
+
+
 def pieces(text: str, limit: int = MAX_CHARS) -> list[tuple[int, str]]:
     """Cut ``text`` at whitespace into (offset, piece) of at most ``limit`` characters."""
     if len(text) <= limit:
@@ -82,6 +120,6 @@ def find_persons(texts: Sequence[str], batch_size: int = 64) -> list[list[tuple[
     nlp = load_nlp()
     for (i, off, _piece), doc in zip(jobs, nlp.pipe((j[2] for j in jobs), batch_size=batch_size), strict=True):
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and is_plausible_person(ent.text):
+            if ent.label_ == "PERSON" and keep_person(doc.text, ent.start_char, ent.end_char):
                 results[i].append((off + ent.start_char, off + ent.end_char))
     return results

@@ -65,6 +65,10 @@ def _worth_ner(seg: Segment) -> bool:
     text = seg.text
     if len(text) < 4 or not ner.could_hold_name(text):
         return False
+    if seg.context and (seg.context == text or ner.field_is_not_a_person(seg.context)):
+        return False  # a header cell, or a column of cities, banks, companies…
+    if seg.locator.get("column") == text:
+        return False  # the header row of a table
     # codes, hashes, base64 and numbers: no spaces and few lowercase letters
     return " " in text.strip() or seg.prose is True
 
