@@ -59,11 +59,33 @@ def is_luhn(value: str) -> bool:
     return len(digits) >= 2 and luhn.is_valid(digits)
 
 
+# (first digits, allowed lengths) of the card networks; an IMEI (Luhn too, 15 digits from 35) is none
+_CARD_BRANDS: tuple[tuple[tuple[int, int], frozenset[int]], ...] = (
+    ((4, 4), frozenset({13, 16, 19})),                          # Visa
+    ((51, 55), frozenset({16})), ((2221, 2720), frozenset({16})),  # Mastercard
+    ((34, 34), frozenset({15})), ((37, 37), frozenset({15})),   # American Express
+    ((300, 305), frozenset(range(14, 20))), ((36, 36), frozenset(range(14, 20))),
+    ((38, 39), frozenset(range(14, 20))),                       # Diners Club
+    ((6011, 6011), frozenset(range(16, 20))), ((644, 649), frozenset(range(16, 20))),
+    ((65, 65), frozenset(range(16, 20))),                       # Discover
+    ((3528, 3589), frozenset(range(16, 20))),                   # JCB
+    ((62, 62), frozenset(range(16, 20))),                       # UnionPay
+    ((2200, 2204), frozenset(range(16, 20))),                   # Mir
+    ((50, 50), frozenset(range(12, 20))), ((56, 69), frozenset(range(12, 20))),  # Maestro, RuPay, …
+    ((1, 1), frozenset({15})),                                  # UATP
+)
+
+
 def is_credit_card(value: str) -> bool:
+    """Luhn-valid, and a length that the card network its first digits name issues."""
     digits = _digits(value)
-    if digits[:1] == "1" and len(digits) != 15:
-        return False  # only UATP cards start with 1, and they have 15 digits
-    return 12 <= len(digits) <= 19 and luhn.is_valid(digits) and len(set(digits)) > 1
+    if not 12 <= len(digits) <= 19 or len(set(digits)) < 2 or not luhn.is_valid(digits):
+        return False
+    for (lo, hi), lengths in _CARD_BRANDS:
+        width = len(str(lo))
+        if lo <= int(digits[:width]) <= hi and len(digits) in lengths:
+            return True
+    return False
 
 
 def is_aba(value: str) -> bool:
@@ -259,6 +281,20 @@ _CODE_REFERENCE_RE = re.compile(
 )
 
 
+_IDENTIFIER_RE = re.compile(
+    r"""(?x)
+    ^_ | ^[a-z]+(?:[A-Z][a-z0-9]*)+$            # _private, camelCase variable
+    | ^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+$          # CapWords type name (SecretStr)
+    | ^(?:str|int|bool|bytes|string|none|null|true|false|optional|any)$
+    """
+)
+
+
+def is_not_identifier(value: str) -> bool:
+    """An unquoted value is not a variable or type name (``workbookPassword``, ``SecretStr``)."""
+    return not _IDENTIFIER_RE.search(value.strip("\"'`"))
+
+
 def is_literal(value: str) -> bool:
     """The value is a literal string, not a variable, call, path or expression in code."""
     return not _CODE_REFERENCE_RE.search(value.strip("\"'`"))
@@ -288,6 +324,7 @@ _SIMPLE: dict[str, Validator] = {
     "mixed": is_mixed,
     "not_placeholder": is_not_placeholder,
     "literal": is_literal,
+    "not_identifier": is_not_identifier,
 }
 
 _MEASURES: dict[str, Callable[[str], float]] = {

@@ -74,6 +74,8 @@ class EmailRecognizer(LocalRecognizer):
             return None
         if _URL_USERINFO.search(text, max(0, start - _LOOK_BACK), start):
             return None  # https://user@host, postgres://user:pw@host
+        if start > 0 and text[start - 1] == ":" and not text[max(0, start - 7):start - 1].lower().endswith("mailto"):
+            return None  # user:password@host
         domain = _DOMAIN.match(text, at + 1)
         if not domain:
             return None

@@ -28,6 +28,12 @@ _BEFORE_BAD = re.compile(r"[\w.\-]")
 _AFTER_BAD = re.compile(r"[\w:]|\.\d")
 
 
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    return before not in "[(,:" and after not in "])," and not after.isalnum()
+
+
 class IpAddressRecognizer(LocalRecognizer):
     """IP addresses; the rule's validators (``ip``) keep only real ones."""
 
@@ -65,8 +71,13 @@ class IpAddressRecognizer(LocalRecognizer):
                 continue
             if _AFTER_BAD.match(text, end):
                 continue
-            if text.count(":", start, end) >= 2 and any(c not in ":" for c in text[start:end]):
-                spans.append((start, end))
+            candidate = text[start:end]
+            if text.count(":", start, end) < 2 or all(c == ":" for c in candidate):
+                continue
+            groups = [g for g in candidate.split("/")[0].split("%")[0].split(":") if g]
+            if len(groups) <= 2 and "." not in candidate and not _stands_alone(text, start, end):
+                continue  # "1::2" inside x[1::2] is a slice, not an address
+            spans.append((start, end))
         spans = sorted(set(spans))
         return [
             RecognizerResult(self.supported_entities[0], s, e, self.SCORE,

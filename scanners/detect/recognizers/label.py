@@ -51,6 +51,7 @@ _NUMBER_WORDS = frozenset({"no", "number", "num", "nr", "nbr"})
 _PATH_SEP = re.compile(r"[./\\]|\[\d*\]")
 _SEPARATOR = re.compile(r"[ \t]*(?:[:=]|#(?=[ \t]*\w))[ \t]*[\"']?")
 _WORDS = regex.compile(r"[\p{L}\p{N}'’]+|#")
+_LABEL_TEXT = re.compile(r"^[\w .\-/#'’]+$")
 _TRAILING_PAREN = re.compile(r"[ \t]*\([^()\n]{0,24}\)[ \t]*$")
 
 
@@ -94,7 +95,8 @@ class LabelRecognizer(LocalRecognizer):
         self._last_words: set[str] = set()
         for rule in self._rules:
             value = rule.label_value or DEFAULT_INLINE_VALUE
-            entry = (rule, regex.compile(f"(?:{value})(?![\\w\\-])"), ValueCheck(rule))
+            # a value followed by "[" or "(" is code (full_name: Iterable[str]), not a value
+            entry = (rule, regex.compile(f"(?:{value})(?![\\w\\-\\[(])"), ValueCheck(rule))
             for label in dict.fromkeys(normalize_label(lb) for lb in rule.labels):
                 self._by_label.setdefault(label, []).append(entry)
             self._last_words.update(_last_word(lb) for lb in rule.labels)
@@ -117,14 +119,16 @@ class LabelRecognizer(LocalRecognizer):
             head = head[head.rfind("\x00") + 1:]  # never look back into a previous (joined) segment
             if sep.group().strip(" \t\"'").startswith("#"):
                 head += " #"
-            head = _TRAILING_PAREN.sub("", head.rstrip("\"' \t]"))
-            words = _WORDS.findall(head[-80:])
-            if not words or _last_word(words[-1]) not in self._last_words:
+            head = _TRAILING_PAREN.sub("", head.rstrip("\"' \t"))
+            words = list(_WORDS.finditer(head))
+            if not words or _last_word(words[-1].group()) not in self._last_words:
                 continue
             for k in range(min(MAX_LABEL_WORDS, len(words)), 0, -1):
-                entries = self._by_label.get(normalize_label(" ".join(words[-k:])))
-                if not entries:
-                    continue
+                raw = head[words[-k].start():]
+                label = normalize_label(raw)
+                entries = self._by_label.get(label)
+                if not entries or len(label) < 3 or not _LABEL_TEXT.match(raw):
+                    continue  # "a[c] = 5" is code, not the label A/C
                 for rule, value_re, check in entries:
                     match = value_re.match(text, sep.end())
                     if not match:
