@@ -180,8 +180,9 @@ class ProcessPool:
             if not worker.process.is_alive():
                 reason = f"worker died (exit code {worker.process.exitcode})"
             elif worker.current is not None:
-                if now - worker.started_at > limits.file_timeout:
-                    reason = f"timeout: over {limits.file_timeout:g} s"
+                budget = file_budget_seconds(limits, worker.current.size)
+                if now - worker.started_at > budget:
+                    reason = f"timeout: over {budget:g} s"
                 elif _rss(worker.process.pid) > limits.file_memory:
                     reason = f"memory: over {limits.file_memory // 2**20} MiB resident"
             if reason is None:
@@ -197,6 +198,11 @@ class ProcessPool:
                 yield Failed(culprit, reason)
             elif not worker.ready:
                 raise RuntimeError(f"a scan worker failed to start ({reason}); see the messages above")
+
+
+def file_budget_seconds(limits: Limits, size: int | None) -> float:
+    """How long one top-level file may take: a base plus a share per MiB of its size."""
+    return round(limits.file_timeout + limits.file_timeout_per_mib * (size or 0) / 2**20, 1)
 
 
 def _remove(batches: list[list[ScanTask]], task: ScanTask) -> None:

@@ -53,7 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     lim.add_argument("--max-expanded-mb", type=int, metavar="MB",
                      help="bytes unpacked from one top-level file (default 4096)")
     lim.add_argument("--max-ratio", type=float, metavar="R", help="compression ratio of a member (default 200)")
-    lim.add_argument("--file-timeout", type=float, metavar="S", help="seconds per top-level file (default 300)")
+    lim.add_argument("--file-timeout", type=float, metavar="S",
+                     help="seconds a top-level file may take (default 300), plus --file-timeout-per-mb")
+    lim.add_argument("--file-timeout-per-mb", type=float, metavar="S",
+                     help="extra seconds per MiB of the file (default 2: a 2 GB log is not a hang)")
     lim.add_argument("--file-memory-mb", type=int, metavar="MB",
                      help="resident memory a worker may reach on one file (default 1536)")
 
@@ -291,6 +294,8 @@ def _limits(args: argparse.Namespace, base):
         changes["max_ratio"] = args.max_ratio
     if args.file_timeout is not None:
         changes["file_timeout"] = args.file_timeout
+    if args.file_timeout_per_mb is not None:
+        changes["file_timeout_per_mib"] = args.file_timeout_per_mb
     if args.file_memory_mb is not None:
         changes["file_memory"] = args.file_memory_mb * 2**20
     return dataclasses.replace(base, **changes)

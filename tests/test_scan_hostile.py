@@ -87,7 +87,7 @@ def test_file_over_the_time_budget_is_recorded_and_the_scan_goes_on(tmp_path: Pa
     line = f"annotator payout IBAN {IBAN} contact someone@vendor.example ref 4539148803436467\n"
     (share / "huge.log").write_text(line * 400_000)  # ~34 MB: far longer than the budget below
     (share / "small.txt").write_text(f"IBAN {IBAN}\n")
-    assert _scan(share, tmp_path / "c.db", "--file-timeout", "1") == 0
+    assert _scan(share, tmp_path / "c.db", "--file-timeout", "1", "--file-timeout-per-mb", "0") == 0
     conn = sqlite3.connect(tmp_path / "c.db")
     status = dict(conn.execute("SELECT path, status || ': ' || coalesce(reason, '') FROM files"))
     assert status["huge.log"].startswith("error: timeout")

@@ -36,7 +36,8 @@ class Limits:
     max_pages: int = 5_000  # PDF pages read from one document
     chunk_chars: int = 1_000_000  # a huge text file is read in windows of this many characters
     chunk_overlap: int = 512  # overlap between windows so a value on the edge is still found
-    file_timeout: float = 300.0  # seconds one top-level file may take
+    file_timeout: float = 300.0  # seconds one top-level file may take, plus…
+    file_timeout_per_mib: float = 2.0  # …this many per MiB of it (a 2 GB log is not a hang)
     file_memory: int = 1536 * 1024**2  # resident bytes a worker may use on one file
 
 
