@@ -71,6 +71,7 @@ class Progress:
     by_category: Counter[str] = field(default_factory=Counter)
     started: float = field(default_factory=time.monotonic)
     first_finding_after: float | None = None
+    worker_peak_rss: int = 0
     current: str = ""
     finished: bool = False
 
@@ -115,6 +116,7 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
         case.finish_scan(scan_id, "interrupted", _counts(state))
         raise
     pool.close()
+    state.worker_peak_rss = pool.peak_rss
     case.link_subjects()
     state.finished = True
     case.finish_scan(scan_id, "finished", _counts(state))
@@ -323,4 +325,5 @@ def _counts(state: Progress) -> dict[str, Any]:
     return {"files_done": state.files_done, "bytes_done": state.bytes_done, "unchanged": state.unchanged,
             "duplicates": state.duplicates, "errors": state.errors, "skipped": state.skipped,
             "findings": state.findings, "by_category": dict(state.by_category),
-            "elapsed_seconds": round(state.elapsed, 3), "first_finding_seconds": state.first_finding_after}
+            "elapsed_seconds": round(state.elapsed, 3), "first_finding_seconds": state.first_finding_after,
+            "worker_peak_rss_mib": round(state.worker_peak_rss / 2**20, 1)}

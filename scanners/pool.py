@@ -90,6 +90,7 @@ class ProcessPool:
         self._workers: dict[int, _Worker] = {}
         self._next_wid = 0
         self._retry: list[ScanTask] = []
+        self.peak_rss = 0  # bytes: the largest resident set any worker reached
         for _ in range(self.jobs):
             self._spawn()
 
@@ -135,6 +136,16 @@ class ProcessPool:
         for w in self._workers.values():
             with contextlib.suppress(OSError, ValueError):
                 w.tasks.put(None)
+        deadline = time.monotonic() + 5
+        waiting = set(self._workers)
+        while waiting and time.monotonic() < deadline:  # each worker says goodbye with its peak RSS
+            try:
+                msg = self._results.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if msg[0] == "bye":
+                self.peak_rss = max(self.peak_rss, msg[2])
+                waiting.discard(msg[1])
         for w in self._workers.values():
             w.process.join(timeout=2)
             if w.process.is_alive():
@@ -180,6 +191,7 @@ class ProcessPool:
             if not worker.process.is_alive():
                 reason = f"worker died (exit code {worker.process.exitcode})"
             elif worker.current is not None:
+                self.peak_rss = max(self.peak_rss, _rss(worker.process.pid))
                 budget = file_budget_seconds(limits, worker.current.size)
                 if now - worker.started_at > budget:
                     reason = f"timeout: over {budget:g} s"
@@ -247,6 +259,9 @@ def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, paren
                 return  # the parent was killed: do not linger
             continue
         if batch is None:
+            import resource
+
+            results.put(("bye", wid, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
             return
         for task in batch:
             results.put(("start", wid, task))

@@ -162,7 +162,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     cats = ", ".join(f"{k} {v}" for k, v in sorted(counts["by_category"].items())) or "none"
     print(f"spill: scanned {p.files_done} files ({p.unchanged} unchanged, {p.duplicates} duplicates, "
           f"{p.skipped} skipped, {p.errors} errors) in {p.elapsed:.1f}s: {counts['findings']} findings "
-          f"[{cats}], {counts['subjects']} people → {case_path}")
+          f"[{cats}], {counts['subjects']} people → {case_path} (largest worker {p.worker_peak_rss / 2**20:.0f} MiB)")
     if os.environ.get("SPILL_DEBUG_PROGRESS"):
         print(describe(p), file=sys.stderr)
     return EXIT_OK
