@@ -170,9 +170,9 @@ class DocumentScanner:
     def _read_member(self, member: Member) -> bytes:
         """Read a member into memory (the member stream charges the per-file expanded-bytes budget)."""
         cap = self.limits.max_member_buffer
-        if member.size is not None and member.size > cap:
-            raise Skipped(f"member too large: {member.size} bytes (buffer limit {cap})")
-        with member.open() as fh:
+        with member.open() as fh:  # opening checks the archive's own limits first (ratio, encryption)
+            if member.size is not None and member.size > cap:
+                raise Skipped(f"member too large: {member.size} bytes (buffer limit {cap})")
             data = fh.read(cap + 1)
         if len(data) > cap:
             raise Skipped(f"member too large: over the {cap}-byte buffer limit")
