@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -60,6 +60,11 @@ BATCH_SEGMENT_MAX = 256
 BATCH_CHUNK_CHARS = 16_000
 #: Between joined segments: a line break stops every pattern, NUL stops the label look-back.
 SEGMENT_SEPARATOR = "\n\x00\n"
+#: In a text this long, YAML-pattern rules run only within these many characters of their anchors
+#: (a rule's anchor must lie within WINDOW_BEFORE characters after the start of each of its matches).
+WINDOW_MIN_TEXT = 4_096
+WINDOW_BEFORE = 256
+WINDOW_AFTER = 512
 
 _CTX_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[_\-.\[\]/\\$:]+")
 
@@ -78,6 +83,7 @@ class _Runner:
     accepts_context: bool = False  # analyze(..., context=header words)
     order: int = 0
     context_words: tuple[str, ...] = ()  # for the cheap "is any context word in the text" gate
+    windowed: bool = False  # a YAML-pattern recognizer: in a long text, run only near its anchors
 
 
 @dataclass(slots=True)
@@ -159,6 +165,7 @@ class PatternDetector:
             runner.anchors = self._prefilter.anchor_ids(anchor) if anchor else None
             runner.order = order
             runner.context_words = tuple(w.split()[0] for w in runner.rule.context if w.strip())
+            runner.windowed = isinstance(runner.recognizer, RulePatternRecognizer) and runner.anchors is not None
             self._runners.append(runner)
         self._unanchored = [r for r in self._runners if r.anchors is None]
         self._always = bool(self._unanchored)
@@ -227,7 +234,8 @@ class PatternDetector:
         for k, header in enumerate(headers):
             if header is not None and header.labelled:
                 per_seg[k].extend(self._labelled(texts[k], header.labelled))
-        hits = self._prefilter.hits(joined)
+        spots = self._prefilter.scan(joined)
+        hits = spots.keys()
         if hits or self._always:
             runners = self._select(hits)
             distinct = {id(h): h for h in headers if h is not None}.values()
@@ -240,7 +248,8 @@ class PatternDetector:
                     # substring test (C speed); the exact word-boundary check is done per match later
                     if not any(w in lowered for w in runner.context_words):
                         continue
-                for k, cand in self._run_joined(runner, joined, texts, starts, headers):
+                windows = self._windows(runner, spots, len(joined)) if runner.windowed else None
+                for k, cand in self._run_joined(runner, joined, texts, starts, headers, windows):
                     per_seg[k].append(cand)
         return [[self._detection(c) for c in self._resolve(cands)] if cands else [] for cands in per_seg]
 
@@ -252,13 +261,40 @@ class PatternDetector:
             chosen.update(dict.fromkeys(self._by_anchor.get(anchor, ())))
         return list(chosen)
 
+    @staticmethod
+    def _windows(runner: _Runner, spots: Mapping[int, list[int] | None],
+                 length: int) -> list[tuple[int, int]] | None:
+        """The neighbourhoods of the runner's anchors in a long text; None: scan all of it."""
+        if length < WINDOW_MIN_TEXT or runner.anchors is None:
+            return None
+        positions: list[int] = []
+        for anchor in runner.anchors:
+            found = spots.get(anchor, ())
+            if found is None:
+                return None
+            positions.extend(found)
+        windows: list[tuple[int, int]] = []
+        covered = 0
+        for pos in sorted(positions):
+            lo, hi = max(0, pos - WINDOW_BEFORE), min(length, pos + WINDOW_AFTER)
+            if windows and lo <= windows[-1][1]:
+                covered += hi - windows[-1][1] if hi > windows[-1][1] else 0
+                windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+            else:
+                covered += hi - lo
+                windows.append((lo, hi))
+        return None if covered * 2 > length else windows
+
     def _run_joined(self, runner: _Runner, joined: str, texts: list[str], starts: list[int],
-                    headers: list[_Header | None]) -> list[tuple[int, _Candidate]]:
+                    headers: list[_Header | None],
+                    windows: list[tuple[int, int]] | None = None) -> list[tuple[int, _Candidate]]:
         if len(texts) == 1:
-            return [(0, c) for c in self._run(runner, joined, headers[0], 0, len(joined))]
+            return [(0, c) for c in self._run(runner, joined, headers[0], 0, len(joined), windows)]
         out = []
         assert runner.recognizer is not None
-        if runner.accepts_context:
+        if windows is not None:
+            results = runner.recognizer.analyze(joined, [runner.rule.entity_type], None, windows=windows)
+        elif runner.accepts_context:
             def segment_at(pos: int) -> tuple[int, int, str]:
                 k = bisect_right(starts, pos) - 1
                 header = headers[k]
@@ -299,10 +335,14 @@ class PatternDetector:
                 found.append(_Candidate(start, start + len(value), rule.label_score, True, runner))
         return found
 
-    def _run(self, runner: _Runner, text: str, header: _Header | None, lo: int, hi: int) -> list[_Candidate]:
+    def _run(self, runner: _Runner, text: str, header: _Header | None, lo: int, hi: int,
+             windows: list[tuple[int, int]] | None = None) -> list[_Candidate]:
         assert runner.recognizer is not None
-        if runner.accepts_context:
+        if windows is not None:
             results: list[RecognizerResult] = runner.recognizer.analyze(
+                text, [runner.rule.entity_type], None, windows=windows)
+        elif runner.accepts_context:
+            results = runner.recognizer.analyze(
                 text, [runner.rule.entity_type], None, context=header.words if header else "")
         else:
             results = runner.recognizer.analyze(text, [runner.rule.entity_type], None)

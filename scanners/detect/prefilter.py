@@ -28,6 +28,8 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 _META = set(".^$*+?{}[]\\|()")
+#: Beyond this many occurrences of an anchor, its rules scan the whole text instead of windows.
+MAX_POSITIONS = 256
 
 
 def split_alternatives(pattern: str) -> list[str]:
@@ -195,12 +197,32 @@ class Prefilter:
             rx.search(text) for i, rx in self._regexes if i in ids)
 
     def hits(self, text: str) -> frozenset[int] | set[int]:
-        if not self._ids:
-            return frozenset()
-        if self._trigger is not None and not self._trigger.search(text):
-            return frozenset()
-        found = {i for i, lit in self._literals if lit in text}
+        return set(self.scan(text))
+
+    def scan(self, text: str, max_positions: int = MAX_POSITIONS) -> dict[int, list[int] | None]:
+        """Anchor id → start offsets of its occurrences (None when there are more than ``max_positions``)."""
+        if not self._ids or (self._trigger is not None and not self._trigger.search(text)):
+            return {}
+        found: dict[int, list[int] | None] = {}
+        for i, lit in self._literals:
+            pos = text.find(lit)
+            if pos == -1:
+                continue
+            spots: list[int] | None = []
+            while pos != -1:
+                if len(spots) >= max_positions:  # type: ignore[arg-type]
+                    spots = None
+                    break
+                spots.append(pos)  # type: ignore[union-attr]
+                pos = text.find(lit, pos + 1)
+            found[i] = spots
         for i, rx in self._regexes:
-            if rx.search(text):
-                found.add(i)
+            spots = []
+            for m in rx.finditer(text):
+                if len(spots) >= max_positions:
+                    spots = None
+                    break
+                spots.append(m.start())
+            if spots is None or spots:
+                found[i] = spots
         return found

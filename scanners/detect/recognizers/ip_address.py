@@ -37,7 +37,7 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
 class IpAddressRecognizer(LocalRecognizer):
     """IP addresses; the rule's validators (``ip``) keep only real ones."""
 
-    ANCHOR = r"\d\.\d{1,3}\.\d|[0-9A-Fa-f]:[0-9A-Fa-f]{0,4}:|::"
+    ANCHOR = r"\d\.\d{1,3}\.\d|:[0-9A-Fa-f]{0,4}:"
     SCORE = 0.6
 
     def __init__(self, rule: Rule | None = None) -> None:

@@ -69,6 +69,26 @@ def _last_word(name: str) -> str:
     return "no" if last in _NUMBER_WORDS else last
 
 
+_SKIP_BACK = frozenset(" \t\"'")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The normalized last word before ``end`` (skipping quotes, spaces and one "(…)"), for a quick test."""
+    j = end - 1
+    while j >= 0 and text[j] in _SKIP_BACK:
+        j -= 1
+    if j >= 0 and text[j] == ")":
+        opening = text.rfind("(", max(0, j - 25), j)
+        if opening != -1:
+            j = opening - 1
+            while j >= 0 and text[j] in _SKIP_BACK:
+                j -= 1
+    k = j
+    while k >= 0 and (text[k].isalnum() or text[k] == "#"):
+        k -= 1
+    return _last_word(text[k + 1:j + 1]) if j > k else ""
+
+
 def label_of_context(context: str) -> str:
     """The name in a context: a header as is; for a key path ("$.user.worker_id") its last key."""
     context = context.strip()
@@ -82,7 +102,7 @@ def label_of_context(context: str) -> str:
 class LabelRecognizer(LocalRecognizer):
     """Inline "Label: value" for every rule with ``labels`` (and ``label_inline``); scores ``label_score``."""
 
-    ANCHOR = "[:=#]"
+    ANCHOR = "[:=]|#"
     RULE_KEY = "rule"
 
     def __init__(self, rules: Sequence[Rule]) -> None:
@@ -113,8 +133,12 @@ class LabelRecognizer(LocalRecognizer):
         results: list[RecognizerResult] = []
         if not self._rules:
             return results
+        last_words = self._last_words
         for sep in _SEPARATOR.finditer(text):
             start = sep.start()
+            is_hash = text[sep.end() - 1] != "#" and "#" in sep.group()
+            if not is_hash and _word_before(text, start) not in last_words:
+                continue  # cheap test first: most ":" and "=" in code and prose follow no label
             head = text[max(0, start - 80):start]
             head = head[head.rfind("\x00") + 1:]  # never look back into a previous (joined) segment
             if sep.group().strip(" \t\"'").startswith("#"):

@@ -44,7 +44,7 @@ _DIGITS = re.compile(r"\d")
 class PhoneRecognizer(LocalRecognizer):
     """Phone numbers for the regions in ``REGIONS`` plus any number written with its country code."""
 
-    ANCHOR = r"\d[\d .\-()]{5,}\d"
+    ANCHOR = r"\d\d[\d \-.:]{3,}\d"
     ACCEPTS_CONTEXT = True
     CONTEXT = ["phone", "telephone", "tel", "mobile", "cell", "cellphone", "whatsapp", "contact", "call",
                "number", "fax", "sms", "viber", "signal", "telegram"]

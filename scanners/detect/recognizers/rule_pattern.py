@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -21,6 +21,34 @@ VALIDATED = "validated"
 @lru_cache(maxsize=1024)
 def _compile(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
+
+
+#: A match this close to a window's end may have been cut by it: it is matched again on the full text.
+_WINDOW_SLACK = 16
+
+
+def _matches(compiled: regex.Pattern[str], text: str,
+             windows: Sequence[tuple[int, int]] | None) -> Iterator[regex.Match[str]]:
+    if windows is None:
+        first = compiled.search(text)  # most texts have no match: skip building an iterator
+        if first is not None:
+            yield from compiled.finditer(text, first.start())
+        return
+    end = len(text)
+    seen = -1
+    for lo, hi in windows:
+        lo = max(lo, seen)
+        for match in compiled.finditer(text, lo, hi):
+            if match.end() + _WINDOW_SLACK >= hi and hi < end:
+                # the window may have cut this match short (or changed a look-ahead): redo it unwindowed
+                for again in compiled.finditer(text, match.start()):
+                    if again.start() >= hi:
+                        break
+                    seen = again.end()
+                    yield again
+                break
+            seen = match.end()
+            yield match
 
 
 class RulePatternRecognizer(PatternRecognizer):
@@ -56,14 +84,15 @@ class RulePatternRecognizer(PatternRecognizer):
         entities: list[str],
         nlp_artifacts: NlpArtifacts | None = None,
         regex_flags: int | None = None,
+        *,
+        windows: Sequence[tuple[int, int]] | None = None,
     ) -> list[RecognizerResult]:
+        """Matches in ``text``; with ``windows``, only matches that start inside one of them
+        (``PatternDetector`` passes the neighbourhoods of the rule's anchors in a long text)."""
         results: list[RecognizerResult] = []
         entity = self.supported_entities[0]
         for score, compiled, has_value in self._compiled:
-            first = compiled.search(text)  # most texts have no match: skip building an iterator
-            if first is None:
-                continue
-            for match in compiled.finditer(text, first.start()):
+            for match in _matches(compiled, text, windows):
                 if has_value and match.start("value") >= 0:
                     start, end = match.span("value")
                 else:
