@@ -56,8 +56,8 @@ OFF_BY_DEFAULT = frozenset({"DATE_TIME", "ORGANIZATION", "NRP", "LOCATION", "URL
 #: A labelled whole value longer than this is text, not a value.
 MAX_LABELLED_VALUE = 64
 #: ``detect_batch`` joins segments up to this long into chunks of about this many characters.
-BATCH_SEGMENT_MAX = 256
-BATCH_CHUNK_CHARS = 16_000
+BATCH_SEGMENT_MAX = 2_000
+BATCH_CHUNK_CHARS = 32_000
 #: Between joined segments: a line break stops every pattern, NUL stops the label look-back.
 SEGMENT_SEPARATOR = "\n\x00\n"
 #: In a text this long, YAML-pattern rules run only within these many characters of their anchors

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from scanners.detect.rules import Rule
 from scanners.detect.validators import Validator, get_validator
+
+
+_LEADING_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
+def _scoped(pattern: str) -> str:
+    """``(?i)abc`` → ``(?i:abc)``, so one pattern's flags do not leak into the others it is joined with."""
+    m = _LEADING_FLAGS.match(pattern)
+    return f"(?{m.group(1)}:{pattern[m.end():]})" if m else f"(?:{pattern})"
 
 
 class ValueCheck:
@@ -16,7 +27,8 @@ class ValueCheck:
     def __init__(self, rule: Rule) -> None:
         self._validators: tuple[Validator, ...] = tuple(get_validator(v) for v in rule.validators)
         self._allow = frozenset(rule.allow)
-        self._deny = tuple(regex.compile(d) for d in rule.deny)
+        # one alternation: a value is short, and one search is cheaper than one per pattern
+        self._deny = regex.compile("|".join(_scoped(d) for d in rule.deny)) if rule.deny else None
 
     @property
     def has_validators(self) -> bool:
@@ -28,7 +40,7 @@ class ValueCheck:
         return all(check(value) for check in self._validators)
 
     def invalidate(self, value: str) -> bool:
-        return value in self._allow or any(d.search(value) for d in self._deny)
+        return value in self._allow or (self._deny is not None and self._deny.search(value) is not None)
 
     def accepts(self, value: str) -> bool:
         return not self.invalidate(value) and self.validate(value) is not False

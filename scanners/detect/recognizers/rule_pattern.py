@@ -100,7 +100,8 @@ class RulePatternRecognizer(PatternRecognizer):
                 if start == end:
                     continue
                 value = text[start:end]
-                validated = None if self.invalidate_result(value) else self.validate_result(value)
+                invalid = self.invalidate_result(value)
+                validated = None if invalid else self.validate_result(value)
                 if validated is not True and " " in value.strip() and self._check.has_validators:
                     # a spaced run ("GB82 WEST 1234 5698 7654 32 BIC") may have swallowed the next
                     # word: shorten it at a space until the validators pass
@@ -108,7 +109,7 @@ class RulePatternRecognizer(PatternRecognizer):
                     if end is None:
                         continue
                     value, validated = text[start:end], True
-                elif validated is False or self.invalidate_result(value):
+                elif validated is False or invalid:
                     continue
                 results.append(RecognizerResult(
                     entity, start, end, score,
