@@ -9,7 +9,6 @@ import regex
 from scanners.detect.rules import Rule
 from scanners.detect.validators import Validator, get_validator
 
-
 _LEADING_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 
 
