@@ -66,6 +66,8 @@ WINDOW_MIN_TEXT = 4_096
 WINDOW_BEFORE = 256
 WINDOW_AFTER = 512
 
+#: Words as the context gate sees them: a context word's first word must be one of the text's.
+_TOKEN = re.compile(r"[^\W_]+")
 _CTX_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[_\-.\[\]/\\$:]+")
 
 
@@ -164,7 +166,8 @@ class PatternDetector:
         for order, (runner, anchor) in enumerate(pending):
             runner.anchors = self._prefilter.anchor_ids(anchor) if anchor else None
             runner.order = order
-            runner.context_words = tuple(w.split()[0] for w in runner.rule.context if w.strip())
+            runner.context_words = tuple(
+                _TOKEN.findall(w.lower())[0] for w in runner.rule.context if _TOKEN.findall(w.lower()))
             runner.windowed = isinstance(runner.recognizer, RulePatternRecognizer) and runner.anchors is not None
             self._runners.append(runner)
         self._unanchored = [r for r in self._runners if r.anchors is None]
@@ -240,13 +243,14 @@ class PatternDetector:
             runners = self._select(hits)
             distinct = {id(h): h for h in headers if h is not None}.values()
             header_ctx: set[int] = set().union(*(h.context_hits for h in distinct))
-            lowered: str | None = None
+            words: set[str] | None = None
             for runner in runners:
                 if runner.needs_context and runner.order not in header_ctx:
-                    if lowered is None:
-                        lowered = joined.lower()
-                    # substring test (C speed); the exact word-boundary check is done per match later
-                    if not any(w in lowered for w in runner.context_words):
+                    if words is None:
+                        words = set(_TOKEN.findall(joined.lower()))
+                    # is the first word of any context word in the text? (the exact, windowed check of
+                    # the whole context word is done per match later)
+                    if words.isdisjoint(runner.context_words):
                         continue
                 windows = self._windows(runner, spots, len(joined)) if runner.windowed else None
                 for k, cand in self._run_joined(runner, joined, texts, starts, headers, windows):

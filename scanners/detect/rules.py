@@ -30,7 +30,10 @@ required; a rule also needs ``patterns``, ``labels``, ``recognizer`` or ``rubric
     deny             regexes: a value any of them finds is never reported (placeholders, dummies)
     min_score        a floor of this rule's own, above the detector threshold
     recognizer       a Python recognizer in scanners/detect/recognizers/<name>.py (class <Name>Recognizer)
-    anchor           a cheap regex every match contains, for the prefilter (default: the patterns)
+    anchor           a cheap regex that every match contains, starting at most 256 characters after the
+                     match's start; the prefilter runs the rule only where it occurs (no anchor: the rule
+                     runs on every segment — correct, just slower). Alternatives (a|b) are tested apart
+                     and shared with other rules; plain literals cost least
     enabled          false: off unless its entity type is asked for (URL, UUID, MAC_ADDRESS)
     rubric           document-classifier settings (LAB_RUBRIC rules only, see rubric.py)
     description      why a responder cares, in a sentence
