@@ -117,6 +117,15 @@ def _context_words(context: str) -> str:
     return " ".join(w for w in _CTX_SPLIT.split(context) if w).lower()
 
 
+#: Catch-all types a header can name ("Tax ID", "National ID"); a specific type that recognises the
+#: same value (a CPF, an SSN, an Aadhaar number) says more, so in overlaps they rank as if at threshold.
+GENERIC_TYPES = frozenset({"TAX_ID", "NATIONAL_ID"})
+
+
+def _rank_score(c: _Candidate) -> float:
+    return min(c.score, DEFAULT_THRESHOLD) if c.runner.rule.entity_type in GENERIC_TYPES else c.score
+
+
 class PatternDetector:
     """Runs the pattern rules (YAML and Python recognizers) over segments of text."""
 
@@ -390,7 +399,7 @@ class PatternDetector:
             return candidates
         ranked = sorted(
             candidates,
-            key=lambda c: (-c.score, not c.validated, -(c.end - c.start), c.start, c.runner.order,
+            key=lambda c: (-_rank_score(c), not c.validated, -(c.end - c.start), c.start, c.runner.order,
                            c.runner.rule.id),
         )
         kept: list[_Candidate] = []

@@ -40,8 +40,8 @@ class Detector:
     def detect(self, segments: Sequence[Segment]) -> list[list[Detection]]:
         """Detections for each segment (offsets relative to that segment's text)."""
         found = [
-            [d for d in self.patterns.detect(seg.text, seg.context) if d.score >= self.threshold]
-            for seg in segments
+            [d for d in dets if d.score >= self.threshold]
+            for dets in self.patterns.detect_batch([(seg.text, seg.context) for seg in segments])
         ]
         if self.use_ner:
             wanted = [i for i, seg in enumerate(segments) if _worth_ner(seg)]
