@@ -24,6 +24,10 @@ CREDENTIAL_TYPES = {
     "GENERIC_SECRET", "GOOGLE_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STRIPE_KEY", "JWT",
     "CONNECTION_STRING", "AWS_SECRET_KEY", "PASSWORD",
 }
+GOVERNMENT_IDS = {"US_SSN", "IN_PAN", "IN_AADHAAR", "PH_TIN", "NG_NIN", "BR_CPF", "KE_NATIONAL_ID", "KE_KRA_PIN",
+                  "US_ITIN", "PASSPORT"}
+# a header's catch-all type ("Tax ID", "National ID") holding a specific ID is the same exposure
+GENERIC_IDS = {"TAX_ID", "NATIONAL_ID"}
 ALIASES = {
     "BANK_ACCOUNT": {"BANK_ACCOUNT", "US_BANK_NUMBER"},
     "US_BANK_NUMBER": {"BANK_ACCOUNT", "US_BANK_NUMBER"},
@@ -39,6 +43,8 @@ def compatible(truth_label: str, entity_type: str) -> bool:
         return True
     if truth_label in CREDENTIAL_TYPES and entity_type in CREDENTIAL_TYPES and (
             "GENERIC_SECRET" in (truth_label, entity_type)):
+        return True
+    if truth_label in GOVERNMENT_IDS and entity_type in GENERIC_IDS:
         return True
     return entity_type in ALIASES.get(truth_label, ())
 
