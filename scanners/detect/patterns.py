@@ -122,6 +122,22 @@ def _context_words(context: str) -> str:
 GENERIC_TYPES = frozenset({"TAX_ID", "NATIONAL_ID"})
 
 
+_ENUMERATOR = regex.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
+_PARENTHESIZED = regex.compile(r"\(([^()]{2,40})\)")
+
+
+def _header_names(context: str) -> list[str]:
+    """The names a header may go by: itself, without a form's "7." numbering, or what its
+    parentheses say ("Reference number (Contractor ID)" is a contractor-ID header)."""
+    name = label_of_context(context)
+    names = [name]
+    stripped = _ENUMERATOR.sub("", name)
+    if stripped != name:
+        names.append(stripped)
+    names.extend(m.group(1) for m in _PARENTHESIZED.finditer(name))
+    return names
+
+
 def _rank_score(c: _Candidate) -> float:
     return min(c.score, DEFAULT_THRESHOLD) if c.runner.rule.entity_type in GENERIC_TYPES else c.score
 
@@ -330,7 +346,11 @@ class PatternDetector:
 
     def _header_info(self, context: str) -> _Header:
         words = _context_words(context)
-        labelled = tuple(self._by_label.get(normalize_label(label_of_context(context)), ()))
+        labelled: tuple[tuple[Rule, regex.Pattern[str], ValueCheck], ...] = ()
+        for name in _header_names(context):
+            labelled = tuple(self._by_label.get(normalize_label(name), ()))
+            if labelled:
+                break
         hits = frozenset(r.order for r in self._runners if r.context_re is not None and r.context_re.search(words))
         return _Header(words, labelled, hits)
 

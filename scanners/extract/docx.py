@@ -7,7 +7,8 @@ package: encryption, bombs, legacy .doc). Read, in this order:
   top-level paragraphs, empty ones included); text boxes are part of their paragraph; tracked
   deletions (``w:delText``) are read, field codes are not;
 - tables: one segment per cell, ``{"table": t, "row": r, "cell": c}`` (1-based; t counts top-level
-  tables of the part), ``context`` = the text of the same cell in the table's first row,
+  tables of the part), ``context`` = the text of the same cell in the table's first row (in a
+  two-column form table, the row's left cell),
   ``record`` = ``table<t>:row<r>``; a table nested in a cell is part of that cell's text;
 - headers and footers: ``{"part": "header1", "paragraph": n}`` (tables in them as above plus
   ``"part"``);
@@ -135,7 +136,10 @@ class _WordTarget:
         for c, text in enumerate(self._row, 1):
             if not text.strip():
                 continue
-            context = self._header[c - 1] if self._rows > 1 and c <= len(self._header) else ""
+            if c == 2 and len(self._row) == 2 and self._row[0].strip():
+                context = " ".join(self._row[0].split())  # a two-column form: the left cell names the right
+            else:
+                context = self._header[c - 1] if self._rows > 1 and c <= len(self._header) else ""
             self.out.append(
                 Segment(
                     text.strip(),
