@@ -27,6 +27,7 @@ from textual import events
 
 from spill.case import KEY_SUFFIX
 from tui.app import TriageApp
+from tui.screens.dialogs import ConfirmDialog
 from tui.screens.findings import FindingsScreen
 from tui.screens.overview import OverviewScreen
 from tui.widgets.filter_bar import FilterBar
@@ -64,10 +65,13 @@ async def run(case_path: Path, size: tuple[int, int]) -> list[tuple[str, str, fl
         record("paint", "open: first screen painted (overview frame)", time.perf_counter() - started)
         await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.loads >= 1)
         record("open", "open: overview figures shown", time.perf_counter() - started)
+        await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.is_loaded)
+        record("folders", "open: … and the top folders", time.perf_counter() - started)
 
         t = time.perf_counter()
         key(app, "2")
-        await until(lambda: isinstance(app.screen, FindingsScreen) and app.screen.findings_table._first_page_done)
+        await until(lambda: isinstance(app.screen, FindingsScreen) and bool(app.screen.query("#findings-table"))
+                    and app.screen.findings_table._first_page_done)
         record("open", "findings screen: first page shown", time.perf_counter() - t)
         screen = app.screen
         assert isinstance(screen, FindingsScreen)
@@ -147,8 +151,16 @@ async def run(case_path: Path, size: tuple[int, int]) -> list[tuple[str, str, fl
         done = screen.decisions_recorded
         t = time.perf_counter()
         key(app, "x")
-        await until(lambda: screen.decisions_recorded > done, timeout=600)
-        record("bulk", f"group decision: {top.count:,} findings of one value (worker)", time.perf_counter() - t)
+        await until(lambda: screen.decisions_recorded > done or isinstance(app.screen, ConfirmDialog))
+        if isinstance(app.screen, ConfirmDialog):  # more than CONFIRM_ABOVE findings: it asks first
+            key(app, "y")
+            t = time.perf_counter()
+        await until(lambda: screen._progress != "" or screen.decisions_recorded > done)
+        record("bulk", f"group decision: first progress notice on screen ({top.count:,} findings)",
+               time.perf_counter() - t)
+        await until(lambda: screen.decisions_recorded > done, timeout=900)
+        record("bulk", f"group decision: {top.count:,} findings of one value committed (worker)",
+               time.perf_counter() - t)
     return rows
 
 

@@ -27,7 +27,7 @@ SIZE = (120, 34)
 
 # (file name, keys to press from the overview, what to wait for)
 SHOTS: list[tuple[str, list[str], Callable[[TriageApp], bool]]] = [
-    ("triage-overview.svg", [], lambda app: getattr(app.screen, "loads", 0) >= 1),
+    ("triage-overview.svg", [], lambda app: getattr(app.screen, "is_loaded", False)),
     ("triage-findings.svg", ["2"], lambda app: getattr(app.screen, "detail_key", None) is not None),
     ("triage-groups.svg", ["2", "g"], lambda app: getattr(app.screen, "in_groups", False)
      and getattr(app.screen, "detail_key", None) is not None),

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import sqlite_utils
 
@@ -598,6 +598,26 @@ class Case:
     # Reads for `spill triage`, shaped for a 10^6-finding case: every list is paged or
     # aggregated in SQL, nothing loads all findings. Group decisions go through decide_many.
 
+    def map_into_memory(self, max_bytes: int = 1 << 32) -> None:
+        """Read this connection's pages through mmap instead of read() calls.
+
+        The triage app's queries hop between index and table pages of a file far bigger
+        than SQLite's page cache; mapping it makes those lookups about twice as fast.
+        """
+        self.conn.execute(f"PRAGMA mmap_size = {int(max_bytes)}")
+
+    def defer_checkpoints(self) -> None:
+        """Stop this connection's commits from copying the WAL into the file (SQLite's auto-checkpoint).
+
+        An interactive writer then commits in about a millisecond every time, instead of
+        now and then paying for a checkpoint; it calls :meth:`checkpoint` when idle.
+        """
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+    def checkpoint(self) -> None:
+        """Copy what the WAL holds into the case file, without waiting for readers (PASSIVE)."""
+        self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
     def ensure_triage_indexes(self) -> bool:
         """Add the triage indexes (end of schema.sql) to a case file created before them.
 
@@ -620,14 +640,18 @@ class Case:
         """One window of the findings that match ``query``, in its sort order.
 
         How depends on how many match, found out cheaply first (SQLite has no statistics
-        to pick well between a filter's index and the sort order's index):
+        to choose well between a filter's index and the sort order's index):
 
         * up to ``_SPARSE_CAP``: a probe collects their rowids through the filter's index;
           they are sorted directly and the total is known;
+        * one entity type or one status, in severity order: that value's own ordered index
+          (``findings_triage_type_severity`` / ``..._status_severity``) is walked;
         * up to ``_SORTER_CAP`` (no free text): the filter's index feeds SQLite's top-k
           sorter (the ``+`` keeps it off the sort index) and the capped count is the total;
         * more: the sort order's own index is walked (``INDEXED BY``), so the first rows
-          come back without sorting a million; the total is left to :meth:`count_findings`.
+          come back without sorting a million.
+
+        Where the total is not known it is None: ask :meth:`count_findings` (in the background).
         """
         where, params = _triage_where(query)
         order = _order_by(query)
@@ -638,7 +662,12 @@ class Case:
                 f"SELECT {_SUMMARY_COLS} FROM findings f WHERE f.rowid IN ({','.join('?' * len(probe))})"
                 f" ORDER BY {order} LIMIT ? OFFSET ?", [*probe, limit, offset]) if probe else []
             return FindingPage(offset, [_summary(r) for r in rows], len(probe))
-        if not query.text:
+        index = _SORT_INDEX.get(query.sort)
+        if query.sort == "severity" and len(query.entity_types) == 1:
+            index = "findings_triage_type_severity"  # one type: its rows, already in severity order
+        elif query.sort == "severity" and len(query.statuses) == 1:
+            index = "findings_triage_status_severity"
+        elif not query.text:
             matches = self.conn.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM findings f WHERE {where} LIMIT {_SORTER_CAP + 1})",
                 params).fetchone()[0]
@@ -647,7 +676,6 @@ class Case:
                     f"SELECT {_SUMMARY_COLS} FROM findings f WHERE {where} ORDER BY {_order_by(query, sorter=True)}"
                     " LIMIT ? OFFSET ?", [*params, limit, offset])
                 return FindingPage(offset, [_summary(r) for r in rows], int(matches))
-        index = _SORT_INDEX.get(query.sort)
         hint = f" INDEXED BY {index}" if index else ""
         rows = self.conn.execute(
             f"SELECT {_SUMMARY_COLS} FROM findings f{hint} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -659,13 +687,15 @@ class Case:
         where, params = _triage_where(query)
         return [r[0] for r in self.conn.execute(f"SELECT f.id FROM findings f WHERE {where}", params)]
 
-    def group_findings(self, query: FindingQuery, by: str) -> list[FindingGroup]:
+    def group_findings(self, query: FindingQuery, by: str) -> GroupList:
         """The findings that match ``query`` grouped ``by`` value, rule, file or folder, biggest first.
 
         One pass over the grouping's covering index (forced when the filter matches many:
         SQLite has no statistics to know), with as few aggregates as the table needs; the
-        label columns are SQLite "bare" columns (any row of the group: they agree).
-        On 10^6 findings this is about a second; the app computes it in the background.
+        label columns are SQLite "bare" columns (any row of the group: they agree). Sorted
+        in SQL and turned into records only when looked at, so a 10^5-group list costs
+        little Python. On 10^6 findings this is about a second; the app computes it in the
+        background.
         """
         if by not in GROUP_BY:
             raise CaseError(f"unknown grouping {by!r}; one of {', '.join(GROUP_BY)}")
@@ -677,37 +707,31 @@ class Case:
                 params).fetchone()[0]
             if matches > _SORTER_CAP:
                 hint = f" INDEXED BY {_GROUP_INDEX[by]}"
-        agg = f"count(*), sum(f.status = 'open'), min({_sev_rank('f.severity')})"
-        groups: list[FindingGroup] = []
+        agg = f"count(*) AS n, sum(f.status = 'open') AS still_open, min({_sev_rank('f.severity')}) AS rank"
+        order = " ORDER BY n DESC, label, key"
         if by == "value":
-            sql = (f"SELECT f.fingerprint, {agg}, f.entity_type, f.preview FROM findings f{hint}"
-                   f" WHERE {where} AND f.fingerprint IS NOT NULL GROUP BY f.fingerprint")
-            groups += [_group(by, r[0], r[4], r[5] or "", r[1:4]) for r in self.conn.execute(sql, params)]
-            sql = (f"SELECT 'id:' || f.id, 1, f.status = 'open', {_sev_rank('f.severity')}, f.entity_type,"
-                   f" coalesce(f.client, f.preview, ''), f.path FROM findings f"
-                   f" WHERE {where} AND f.fingerprint IS NULL")
-            groups += [_group(by, r[0], r[4], f"{r[5]} · {r[6]}" if r[5] else r[6], r[1:4])
-                       for r in self.conn.execute(sql, params)]
+            # a document-level finding (no value) is a group of its own
+            sql = (f"SELECT f.fingerprint AS key, {agg}, f.entity_type, f.preview AS label FROM findings f{hint}"
+                   f" WHERE {where} AND f.fingerprint IS NOT NULL GROUP BY f.fingerprint"
+                   f" UNION ALL SELECT 'id:' || f.id, 1, f.status = 'open', {_sev_rank('f.severity')}, f.entity_type,"
+                   " CASE WHEN coalesce(f.client, f.preview, '') != '' THEN coalesce(f.client, f.preview) || ' · '"
+                   f" || f.path ELSE f.path END FROM findings f WHERE {where} AND f.fingerprint IS NULL{order}")
+            params = params * 2
         elif by == "rule":
-            sql = f"SELECT f.rule, {agg}, f.entity_type FROM findings f{hint} WHERE {where} GROUP BY f.rule"
-            groups = [_group(by, r[0], r[4], r[0], r[1:4]) for r in self.conn.execute(sql, params)]
+            sql = (f"SELECT f.rule AS key, {agg}, f.entity_type, f.rule AS label FROM findings f{hint}"
+                   f" WHERE {where} GROUP BY f.rule{order}")
         else:
-            # aggregate from the (file_id, status, severity) index alone, then name the files
-            sql = (f"SELECT g.*, fl.path FROM (SELECT f.file_id, {agg} FROM findings f{hint} WHERE {where}"
-                   " GROUP BY f.file_id) g JOIN files fl ON fl.id = g.file_id")
-            per_file = [_group("file", r[0], None, r[4], r[1:4]) for r in self.conn.execute(sql, params)]
+            # aggregate from the (file_id, status, severity) index alone, then name the files / folders
+            per_file = f"SELECT f.file_id, {agg} FROM findings f{hint} WHERE {where} GROUP BY f.file_id"
             if by == "file":
-                groups = per_file
+                sql = (f"SELECT g.file_id AS key, g.n, g.still_open, g.rank, NULL, fl.path AS label"
+                       f" FROM ({per_file}) g JOIN files fl ON fl.id = g.file_id{order}")
             else:
-                folders: dict[str, list[int]] = {}
-                for g in per_file:
-                    acc = folders.setdefault(folder_of(g.label), [0, 0, 9])
-                    acc[0] += g.count
-                    acc[1] += g.open
-                    acc[2] = min(acc[2], _RANK_OF[g.worst])
-                groups = [_group("folder", k, None, k or "(share root)", v) for k, v in folders.items()]
-        groups.sort(key=lambda g: (-g.count, g.label, g.key))
-        return groups
+                folder = _folder_sql("fl.path")
+                sql = (f"SELECT {folder} AS key, sum(g.n) AS n, sum(g.still_open), min(g.rank), NULL,"
+                       f" CASE WHEN {folder} = '' THEN '(share root)' ELSE {folder} END AS label"
+                       f" FROM ({per_file}) g JOIN files fl ON fl.id = g.file_id GROUP BY key{order}")
+        return GroupList(by, self.conn.execute(sql, params).fetchall())
 
     def group_status_counts(self, query: FindingQuery, group: FindingGroup) -> dict[str, int]:
         """How one group's members stand (status → count) under ``query``'s filters."""
@@ -784,27 +808,35 @@ class Case:
             "SELECT DISTINCT finding_id FROM decisions WHERE batch = ?", (batch,))]
 
     def overview(self) -> CaseOverview:
-        """The case at a glance: files, findings by category × status and severity, people, scan."""
+        """The case at a glance: files, findings by category × status and severity, people, scan.
+
+        Index-only counts (a few hundred ms on 10^6 findings); the folders come separately
+        from :meth:`top_folders`, which has to visit every file.
+        """
         files = dict(self.conn.execute("SELECT status, count(*) FROM files GROUP BY status").fetchall())
         matrix: dict[str, dict[str, int]] = {}
         for cat, status, n in self.conn.execute(
                 "SELECT category, status, count(*) FROM findings GROUP BY category, status"):
             matrix.setdefault(cat, {})[status] = n
         by_sev = dict(self.conn.execute("SELECT severity, count(*) FROM findings GROUP BY severity").fetchall())
+        clients = [(c or "(unknown lab)", n, o) for c, n, o in self.conn.execute(
+            "SELECT client, count(*), sum(status = 'open') FROM findings WHERE entity_type = 'LAB_RUBRIC'"
+            " GROUP BY client ORDER BY count(*) DESC, client")]
+        people = self.conn.execute("SELECT count(*) FROM subjects").fetchone()[0]
+        return CaseOverview(self.path.name, self.last_scan(), files, matrix, by_sev, clients, int(people))
+
+    def top_folders(self) -> list[tuple[str, int, Severity]]:
+        """Findings and worst severity per folder (first two levels), most findings first."""
         by_file = self.conn.execute(
             f"SELECT fl.path, g.n, g.rank FROM (SELECT f.file_id, count(*) AS n, min({_sev_rank('f.severity')})"
-            " AS rank FROM findings f GROUP BY f.file_id) g JOIN files fl ON fl.id = g.file_id").fetchall()
+            " AS rank FROM findings f INDEXED BY findings_triage_file GROUP BY f.file_id) g"
+            " JOIN files fl ON fl.id = g.file_id").fetchall()
         folders: dict[str, list[int]] = {}
         for path, n, rank in by_file:
             acc = folders.setdefault(top_folder(path), [0, 9])
             acc[0] += n
             acc[1] = min(acc[1], rank)
-        top = sorted(((k, v[0], _SEV_BY_RANK[v[1]]) for k, v in folders.items()), key=lambda t: (-t[1], t[0]))
-        clients = [(c or "(unknown lab)", n, o) for c, n, o in self.conn.execute(
-            "SELECT client, count(*), sum(status = 'open') FROM findings WHERE entity_type = 'LAB_RUBRIC'"
-            " GROUP BY client ORDER BY count(*) DESC, client")]
-        people = self.conn.execute("SELECT count(*) FROM subjects").fetchone()[0]
-        return CaseOverview(self.path.name, self.last_scan(), files, matrix, by_sev, top, clients, int(people))
+        return sorted(((k, v[0], _SEV_BY_RANK[v[1]]) for k, v in folders.items()), key=lambda t: (-t[1], t[0]))
 
     def file_stats(self) -> list[FileStats]:
         """Every file and archive member with its finding count and worst severity (the Files tree)."""
@@ -880,7 +912,7 @@ SORTS = ("severity", "path", "type", "status")
 
 _TRIAGE_INDEX_MARK = "-- triage indexes"
 _SPARSE_CAP = 5000  # matches fetched by rowid and sorted directly
-_SORTER_CAP = 60000  # matches read through the filter's index into a top-k sort; beyond, the sort index is walked
+_SORTER_CAP = 20000  # matches read through the filter's index into a top-k sort; beyond, the sort index is walked
 _RANK_OF = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
 _SEV_BY_RANK = {v: k for k, v in _RANK_OF.items()}
 _GROUP_INDEX = {"value": "findings_triage_value", "rule": "findings_triage_rule", "file": "findings_triage_file",
@@ -1006,7 +1038,6 @@ class CaseOverview:
     files: dict[str, int]                         # file status → count
     by_category: dict[str, dict[str, int]]        # category → status → count
     by_severity: dict[str, int]
-    top_folders: list[tuple[str, int, Severity]]  # folder, findings, worst severity
     rubric_clients: list[tuple[str, int, int]]    # client lab, LAB_RUBRIC findings, still open
     people: int
 
@@ -1032,6 +1063,12 @@ def top_folder(path: str, depth: int = 2) -> str:
     """The first ``depth`` folders of a path ('' for the share root): the overview's folder grain."""
     parts = folder_of(path).split("/")
     return "/".join(parts[:depth]) if parts != [""] else ""
+
+
+def _folder_sql(col: str) -> str:
+    """folder_of() in SQL: the outer path (before the first '!/') up to its last '/'."""
+    outer = f"substr({col}, 1, instr({col} || '!/', '!/') - 1)"
+    return f"rtrim(rtrim({outer}, replace({outer}, '/', '')), '/')"
 
 
 def _sev_rank(col: str) -> str:
@@ -1063,9 +1100,30 @@ def _summary(r: tuple[Any, ...]) -> FindingSummary:
                           json.loads(r[8] or "{}"), r[9], r[10], r[11], bool(r[12]))
 
 
-def _group(by: str, key: str, etype: str | None, label: str, agg: Sequence[int]) -> FindingGroup:
-    n, still_open, rank = agg
-    return FindingGroup(by, key, label, etype, int(n), int(still_open or 0), _SEV_BY_RANK.get(rank, Severity.LOW))
+class GroupList(Sequence[FindingGroup]):
+    """Groups in the order SQLite sorted them, made into records only when looked at."""
+
+    def __init__(self, by: str, rows: list[tuple[Any, ...]]) -> None:
+        self.by = by
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> FindingGroup: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FindingGroup]: ...
+
+    def __getitem__(self, index: int | slice) -> FindingGroup | list[FindingGroup]:
+        if isinstance(index, slice):
+            return [self._make(r) for r in self._rows[index]]
+        return self._make(self._rows[index])
+
+    def _make(self, r: tuple[Any, ...]) -> FindingGroup:
+        key, n, still_open, rank, etype, label = r
+        return FindingGroup(self.by, key, label or "", etype, int(n), int(still_open or 0),
+                            _SEV_BY_RANK.get(rank, Severity.LOW))
 
 
 def _like(text: str) -> str:
@@ -1114,10 +1172,7 @@ def _triage_where(q: FindingQuery) -> tuple[str, list[Any]]:
             clauses.append("f.file_id = ?")
             params.append(q.group_key)
         elif q.group_by == "folder":
-            # folder_of() in SQL: the outer path (before '!/') up to its last '/'
-            outer = "substr(path, 1, instr(path || '!/', '!/') - 1)"
-            clauses.append(f"f.file_id IN (SELECT id FROM files WHERE rtrim(rtrim({outer}, replace({outer}, '/', '')),"
-                           " '/') = ?)")
+            clauses.append(f"f.file_id IN (SELECT id FROM files WHERE {_folder_sql('path')} = ?)")
             params.append(q.group_key)
         else:
             raise CaseError(f"unknown grouping {q.group_by!r}; one of {', '.join(GROUP_BY)}")

@@ -10,6 +10,7 @@ keystrokes (confirm, confirm, undo) and keeps a 3,000-row group decision off the
 from __future__ import annotations
 
 import queue
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
 PROGRESS_FROM = 2000  # findings: bigger decisions report progress
+CHECKPOINT_IDLE = 1.0  # seconds without a decision before the WAL is checkpointed
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,13 +108,21 @@ class DecisionWriter:
     def _run(self) -> None:
         worker = get_current_worker()
         with Case.open(self.case_path) as case:
+            # commits stay quick; the WAL is folded into the file while the analyst reads
+            case.defer_checkpoints()
+            written_at: float | None = None
             while not worker.is_cancelled:
                 try:
                     item = self._queue.get(timeout=0.25)
                 except queue.Empty:
+                    if written_at is not None and time.monotonic() - written_at > CHECKPOINT_IDLE:
+                        case.checkpoint()
+                        written_at = None
                     continue
                 if item is None:
+                    case.checkpoint()
                     return
+                written_at = time.monotonic()
                 request, reply_to = item
                 try:
                     reply_to.post_message(self._handle(case, request, reply_to))

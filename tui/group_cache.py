@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from spill.case import FindingGroup, FindingQuery
 
@@ -23,7 +23,7 @@ class GroupCache:
     def __init__(self, size: int = 12) -> None:
         self.size = size
         self.epoch = 0
-        self._entries: OrderedDict[Key, tuple[int, list[FindingGroup]]] = OrderedDict()
+        self._entries: OrderedDict[Key, tuple[int, Sequence[FindingGroup]]] = OrderedDict()
         self._inflight: dict[Key, threading.Event] = {}
         self._lock = threading.Lock()  # read by page workers, written by prefetch workers
 
@@ -32,7 +32,7 @@ class GroupCache:
         # the sort order does not change the groups
         return dataclasses.replace(query, sort="severity", descending=False, group_by="", group_key=""), by
 
-    def get(self, query: FindingQuery, by: str) -> tuple[list[FindingGroup], bool] | None:
+    def get(self, query: FindingQuery, by: str) -> tuple[Sequence[FindingGroup], bool] | None:
         """(groups, fresh) or None."""
         with self._lock:
             entry = self._entries.get(self.key(query, by))
@@ -45,14 +45,15 @@ class GroupCache:
         found = self.get(query, by)
         return found is not None and found[1]
 
-    def put(self, query: FindingQuery, by: str, groups: list[FindingGroup], epoch: int) -> None:
+    def put(self, query: FindingQuery, by: str, groups: Sequence[FindingGroup], epoch: int) -> None:
         with self._lock:
             self._entries[self.key(query, by)] = (epoch, groups)
             self._entries.move_to_end(self.key(query, by))
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def compute(self, query: FindingQuery, by: str, run: Callable[[], list[FindingGroup]]) -> list[FindingGroup]:
+    def compute(self, query: FindingQuery, by: str,
+                run: Callable[[], Sequence[FindingGroup]]) -> Sequence[FindingGroup]:
         """The fresh groups, computing them with ``run`` unless another thread already is (then wait)."""
         key = self.key(query, by)
         with self._lock:

@@ -39,7 +39,7 @@ def then(*keys: str, ready: Callable[[Any], object] = lambda screen: True) -> Ca
 
 
 def test_snapshot_overview(snap_compare: Compare, sample: SampleCase) -> None:
-    ready = then(ready=lambda s: isinstance(s, OverviewScreen) and s.loads >= 1)
+    ready = then(ready=lambda s: isinstance(s, OverviewScreen) and s.is_loaded)
     assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
 
 

@@ -107,7 +107,7 @@ def test_overview_people_and_files(sample: SampleCase) -> None:
     with Case.open(sample.path) as case:
         o = case.overview()
         assert o.findings == 51 and o.with_status("open") == 51
-        assert o.top_folders[0] == ("support/tickets", 30, case_module.Severity.LOW)
+        assert case.top_folders()[0] == ("support/tickets", 30, case_module.Severity.LOW)
         people = case.page_people(0, 10)
         assert [p.findings for p in people] == [7, 5, 3] and case.count_people() == 3
         exposure = case.person_exposure(people[0].id)

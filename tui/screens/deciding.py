@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 STATUS_VERB = {"confirmed": "confirmed", "false_positive": "marked false positive", "ignored": "ignored",
                "open": "reopened"}
 CONFIRM_ABOVE = 10_000  # findings: bigger decisions ask first
-REGROUP_AFTER = 1.0  # seconds after the last decision before the cached groups are re-counted
+REGROUP_AFTER = 2.0  # seconds after the last decision before the cached groups are re-counted
 
 
 class DecidingMixin:

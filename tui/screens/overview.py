@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Label, ProgressBar, Static
 
 from spill.case import CaseOverview
+from spill.model import Severity
 from tui.widgets import charts
 from tui.widgets.screen_tabs import ScreenTabs
 
@@ -36,9 +37,14 @@ class OverviewScreen(Screen[None]):
     class OverviewLoaded(Message):
         overview: CaseOverview
 
+    @dataclass
+    class FoldersLoaded(Message):
+        folders: list[tuple[str, int, Severity]]
+
     def __init__(self) -> None:
         super().__init__(id="overview-screen")
         self.overview: CaseOverview | None = None
+        self.folders: list[tuple[str, int, Severity]] | None = None
         self.loads = 0  # finished loads (tests and the benchmark wait on it)
         self._live: Timer | None = None
 
@@ -65,6 +71,11 @@ class OverviewScreen(Screen[None]):
                 yield Static(id="folders")
         yield Footer(compact=True)
 
+    @property
+    def is_loaded(self) -> bool:
+        """Figures and folders both shown (tests, screenshots and the benchmark wait on it)."""
+        return self.overview is not None and self.folders is not None
+
     def on_mount(self) -> None:
         self.load()
 
@@ -75,9 +86,21 @@ class OverviewScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="overview")
     def load(self) -> None:
+        self.load_figures()  # the folders follow once the figures are on screen
+
+    @work(thread=True, exclusive=True, group="overview")
+    def load_figures(self) -> None:
         self.post_message(self.OverviewLoaded(self.triage.reader.case().overview()))
+
+    @work(thread=True, exclusive=True, group="overview-folders")
+    def load_folders(self) -> None:
+        # a pass over every file: on a big case it lands a moment after the figures
+        self.post_message(self.FoldersLoaded(self.triage.reader.case().top_folders()))
+
+    def on_overview_screen_folders_loaded(self, message: FoldersLoaded) -> None:
+        self.folders = message.folders
+        self.query_one("#folders", Static).update(charts.folders_panel(self.folders))
 
     def on_overview_screen_overview_loaded(self, message: OverviewLoaded) -> None:
         o = self.overview = message.overview
@@ -88,7 +111,7 @@ class OverviewScreen(Screen[None]):
         self.query_one("#categories", Static).update(charts.category_panel(o))
         self.query_one("#severity", Static).update(charts.severity_panel(o))
         self.query_one("#rubrics", Static).update(charts.rubric_panel(o))
-        self.query_one("#folders", Static).update(charts.folders_panel(o))
+        self.query_one("#folders", Static).update(charts.folders_panel(self.folders))
         running = o.scan is not None and o.scan.status == "running"
         self.query_one("#scan-progress").set_class(not running, "-hidden")
         if running:
@@ -103,3 +126,4 @@ class OverviewScreen(Screen[None]):
             self._live.stop()
             self._live = None
         self.loads += 1
+        self.load_folders()

@@ -79,12 +79,15 @@ def severity_panel(o: CaseOverview, bar_width: int = 12) -> RenderableType:
     return table
 
 
-def folders_panel(o: CaseOverview, limit: int = 6) -> RenderableType:
+def folders_panel(folders: list[tuple[str, int, Severity]] | None, limit: int = 6) -> RenderableType:
     table = _table(("top folders", "left"), ("findings", "right"), ("worst", "left"))
-    for folder, n, worst in o.top_folders[:limit]:
+    if folders is None:
+        table.add_row(Text("counting…", style="dim"), "", "")
+        return table
+    for folder, n, worst in folders[:limit]:
         table.add_row(f"{folder}/" if folder else "(share root)", fmt.number(n), fmt.severity(worst))
-    if len(o.top_folders) > limit:
-        table.add_row(Text(f"… {len(o.top_folders) - limit:,} more (3 Files)", style="dim"), "", "")
+    if len(folders) > limit:
+        table.add_row(Text(f"… {len(folders) - limit:,} more (3 Files)", style="dim"), "", "")
     return table
 
 
