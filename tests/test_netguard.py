@@ -40,8 +40,9 @@ def test_netguard_allows_loopback_and_unix_sockets(guard) -> None:
 
 
 def test_tldextract_runs_from_its_snapshot_without_network(guard) -> None:
-    import scanners.detect  # noqa: F401 - installs the offline tldextract
     import tldextract
+
+    import scanners.detect  # noqa: F401 - installs the offline tldextract
 
     assert tldextract.extract("mail.example.co.uk").suffix == "co.uk"
     assert guard.attempts == []
