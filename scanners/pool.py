@@ -227,6 +227,17 @@ def _remove(batches: list[list[ScanTask]], task: ScanTask) -> None:
                 return
 
 
+def _alive(pid: int) -> bool:
+    """Whether the scan process still runs (a forkserver child's own parent is the server, not the scan)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _rss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm") as fh:
@@ -255,8 +266,8 @@ def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, paren
         try:
             batch = tasks.get(timeout=1.0)
         except queue.Empty:
-            if os.getppid() != parent_pid:
-                return  # the parent was killed: do not linger
+            if not _alive(parent_pid):
+                return  # the scan was killed: do not linger
             continue
         if batch is None:
             import resource
