@@ -72,6 +72,7 @@ class Progress:
     started: float = field(default_factory=time.monotonic)
     first_finding_after: float | None = None
     worker_peak_rss: int = 0
+    workers_started: int = 0
     current: str = ""
     finished: bool = False
 
@@ -111,12 +112,14 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     try:
         run.loop()
     except BaseException:
+        state.worker_peak_rss, state.workers_started = pool.peak_rss, pool.started
         pool.terminate()
         run.flush()
         case.finish_scan(scan_id, "interrupted", _counts(state))
         raise
     pool.close()
     state.worker_peak_rss = pool.peak_rss
+    state.workers_started = pool.started
     case.link_subjects()
     state.finished = True
     case.finish_scan(scan_id, "finished", _counts(state))
@@ -326,4 +329,4 @@ def _counts(state: Progress) -> dict[str, Any]:
             "duplicates": state.duplicates, "errors": state.errors, "skipped": state.skipped,
             "findings": state.findings, "by_category": dict(state.by_category),
             "elapsed_seconds": round(state.elapsed, 3), "first_finding_seconds": state.first_finding_after,
-            "worker_peak_rss_mib": round(state.worker_peak_rss / 2**20, 1)}
+            "worker_peak_rss_mib": round(state.worker_peak_rss / 2**20, 1), "workers_started": state.workers_started}

@@ -91,6 +91,7 @@ class ProcessPool:
         self._next_wid = 0
         self._retry: list[ScanTask] = []
         self.peak_rss = 0  # bytes: the largest resident set any worker reached
+        self.started = 0  # worker processes started, replacements included
         for _ in range(self.jobs):
             self._spawn()
 
@@ -101,6 +102,7 @@ class ProcessPool:
         proc = self._ctx.Process(target=_worker_main, args=(wid, self.config, tasks, self._results, os.getpid()),
                                  daemon=True, name=f"spill-worker-{wid}")
         proc.start()
+        self.started += 1
         self._workers[wid] = _Worker(wid, proc, tasks)
 
     # -------------------------------------------------------------- interface

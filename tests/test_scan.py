@@ -181,7 +181,9 @@ def _rows(case: Path) -> set[tuple]:
 def test_kill_9_then_resume_equals_an_uninterrupted_scan(tmp_path: Path) -> None:
     share = _many_files(tmp_path, 400)
     whole = tmp_path / "whole.db"
-    assert scan(share, whole, "--no-ner") == 0
+    assert main(["scan", str(share), "--case", str(whole), "--jobs", "2", "--no-ner"]) == 0
+    counts = json.loads(sqlite3.connect(whole).execute("SELECT counts FROM scans").fetchone()[0])
+    assert counts["workers_started"] == 2  # nobody died or was replaced on ordinary files
     killed = tmp_path / "killed.db"
     proc = _spill("scan", str(share), "--case", str(killed), "--jobs", "1", "--no-ner")
     deadline = time.monotonic() + 120
