@@ -634,53 +634,57 @@ class Case:
 
     def count_findings(self, query: FindingQuery) -> int:
         where, params = _triage_where(query)
-        return int(self.conn.execute(f"SELECT count(*) FROM findings f WHERE {where}", params).fetchone()[0])
+        # a combination of the columns the order index carries is counted from it alone;
+        # one column (or a path, person or group) has a narrower index of its own
+        kinds = sum(bool(v) for v in (query.entity_types, query.categories, query.statuses, query.severities))
+        hint = " INDEXED BY findings_triage_order" if kinds > 1 and _in_order_index(query) else ""
+        return int(self.conn.execute(f"SELECT count(*) FROM findings f{hint} WHERE {where}", params).fetchone()[0])
 
     def page_findings(self, query: FindingQuery, offset: int, limit: int) -> FindingPage:
         """One window of the findings that match ``query``, in its sort order.
 
-        How depends on how many match, found out cheaply first (SQLite has no statistics
-        to choose well between a filter's index and the sort order's index):
+        SQLite has no statistics here to choose between a filter's index and the sort
+        order's, so the choice is made explicitly:
 
-        * up to ``_SPARSE_CAP``: a probe collects their rowids through the filter's index;
-          they are sorted directly and the total is known;
-        * one entity type or one status, in severity order: that value's own ordered index
-          (``findings_triage_type_severity`` / ``..._status_severity``) is walked;
-        * up to ``_SORTER_CAP`` (no free text): the filter's index feeds SQLite's top-k
-          sorter (the ``+`` keeps it off the sort index) and the capped count is the total;
-        * more: the sort order's own index is walked (``INDEXED BY``), so the first rows
-          come back without sorting a million.
+        * severity order, filters the order index carries (type, category, status,
+          severity, path): walk ``findings_triage_order`` from the index alone, looking up
+          only the rows shown;
+        * otherwise a probe collects up to ``_SPARSE_CAP`` matching rowids through the
+          filter's own index; if that is all of them they are sorted directly;
+        * one value's findings (a group opened): sorted on ``findings_triage_value`` alone,
+          then the page's rows fetched;
+        * else the sort order's index is walked, testing the rest of the filter per row.
 
-        Where the total is not known it is None: ask :meth:`count_findings` (in the background).
+        ``total`` is set when the page tells it; else ask :meth:`count_findings` (in the background).
         """
         where, params = _triage_where(query)
         order = _order_by(query)
+        if query.sort == "severity" and _in_order_index(query):
+            rows = [_summary(r) for r in self.conn.execute(
+                f"SELECT {_SUMMARY_COLS} FROM findings f INDEXED BY findings_triage_order WHERE {where}"
+                f" ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset])]
+            return FindingPage(offset, rows, offset + len(rows) if len(rows) < limit else None)
         probe = [r[0] for r in self.conn.execute(
             f"SELECT f.rowid FROM findings f WHERE {where} LIMIT {_SPARSE_CAP + 1}", params)]
         if len(probe) <= _SPARSE_CAP:
-            rows = self.conn.execute(
-                f"SELECT {_SUMMARY_COLS} FROM findings f WHERE f.rowid IN ({','.join('?' * len(probe))})"
-                f" ORDER BY {order} LIMIT ? OFFSET ?", [*probe, limit, offset]) if probe else []
-            return FindingPage(offset, [_summary(r) for r in rows], len(probe))
-        index = _SORT_INDEX.get(query.sort)
-        if query.sort == "severity" and len(query.entity_types) == 1:
-            index = "findings_triage_type_severity"  # one type: its rows, already in severity order
-        elif query.sort == "severity" and len(query.statuses) == 1:
-            index = "findings_triage_status_severity"
-        elif not query.text:
-            matches = self.conn.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM findings f WHERE {where} LIMIT {_SORTER_CAP + 1})",
-                params).fetchone()[0]
-            if matches <= _SORTER_CAP:
-                rows = self.conn.execute(
-                    f"SELECT {_SUMMARY_COLS} FROM findings f WHERE {where} ORDER BY {_order_by(query, sorter=True)}"
-                    " LIMIT ? OFFSET ?", [*params, limit, offset])
-                return FindingPage(offset, [_summary(r) for r in rows], int(matches))
-        hint = f" INDEXED BY {index}" if index else ""
-        rows = self.conn.execute(
+            return FindingPage(offset, self._rows_by_rowid(probe, order, limit, offset), len(probe))
+        if query.group_by == "value" and not query.text:
+            rowids = [r[0] for r in self.conn.execute(
+                f"SELECT f.rowid FROM findings f INDEXED BY findings_triage_value WHERE {where}"
+                f" ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset])]
+            return FindingPage(offset, self._rows_by_rowid(rowids, order, limit, 0), None)
+        hint = f" INDEXED BY {_SORT_INDEX[query.sort]}"
+        rows = [_summary(r) for r in self.conn.execute(
             f"SELECT {_SUMMARY_COLS} FROM findings f{hint} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset])
-        return FindingPage(offset, [_summary(r) for r in rows], None)
+            [*params, limit, offset])]
+        return FindingPage(offset, rows, None)
+
+    def _rows_by_rowid(self, rowids: list[int], order: str, limit: int, offset: int) -> list[FindingSummary]:
+        if not rowids:
+            return []
+        return [_summary(r) for r in self.conn.execute(
+            f"SELECT {_SUMMARY_COLS} FROM findings f WHERE f.rowid IN ({','.join('?' * len(rowids))})"
+            f" ORDER BY {order} LIMIT ? OFFSET ?", [*rowids, limit, offset])]
 
     def finding_ids(self, query: FindingQuery) -> list[str]:
         """Every finding id that matches ``query`` (what a group or select-all decision touches)."""
@@ -912,12 +916,12 @@ SORTS = ("severity", "path", "type", "status")
 
 _TRIAGE_INDEX_MARK = "-- triage indexes"
 _SPARSE_CAP = 5000  # matches fetched by rowid and sorted directly
-_SORTER_CAP = 20000  # matches read through the filter's index into a top-k sort; beyond, the sort index is walked
+_SORTER_CAP = 20000  # group_findings: above this many matches the grouping's covering index is forced
 _RANK_OF = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
 _SEV_BY_RANK = {v: k for k, v in _RANK_OF.items()}
 _GROUP_INDEX = {"value": "findings_triage_value", "rule": "findings_triage_rule", "file": "findings_triage_file",
                 "folder": "findings_triage_file"}
-_SORT_INDEX = {"severity": "findings_triage_severity", "path": "findings_triage_path",
+_SORT_INDEX = {"severity": "findings_triage_order", "path": "findings_triage_path",
                "type": "findings_type", "status": "findings_status"}
 
 
@@ -1065,6 +1069,11 @@ def top_folder(path: str, depth: int = 2) -> str:
     return "/".join(parts[:depth]) if parts != [""] else ""
 
 
+def _in_order_index(q: FindingQuery) -> bool:
+    """Can findings_triage_order answer this filter alone (no text, person, value or rule)?"""
+    return not q.text and not q.subject and q.group_by in ("", "file", "folder")
+
+
 def _folder_sql(col: str) -> str:
     """folder_of() in SQL: the outer path (before the first '!/') up to its last '/'."""
     outer = f"substr({col}, 1, instr({col} || '!/', '!/') - 1)"
@@ -1087,12 +1096,11 @@ _SUMMARY_COLS = ("f.id, f.file_id, f.path, f.entity_type, f.category, f.severity
                  " f.location, f.line, f.rule, f.fingerprint, f.note IS NOT NULL")
 
 
-def _order_by(q: FindingQuery, *, sorter: bool = False) -> str:
-    """ORDER BY terms; ``sorter`` writes them as expressions (+x) so no index can serve them."""
+def _order_by(q: FindingQuery) -> str:
     if q.sort not in _ORDER:
         raise CaseError(f"unknown sort {q.sort!r}; one of {', '.join(SORTS)}")
     direction = " DESC" if q.descending else ""
-    return ", ".join(("+" if sorter else "") + term + direction for term in _ORDER[q.sort])
+    return ", ".join(term + direction for term in _ORDER[q.sort])
 
 
 def _summary(r: tuple[Any, ...]) -> FindingSummary:
@@ -1146,7 +1154,8 @@ def _triage_where(q: FindingQuery) -> tuple[str, list[Any]]:
     if q.statuses:
         one_of("f.status", q.statuses)
     if q.severities:
-        one_of("f.severity", q.severities)
+        # as the rank expression: findings_triage_order carries it (and leads with it)
+        clauses.append(f"{_sev_rank('f.severity')} IN ({','.join(str(_RANK_OF[Severity(v)]) for v in q.severities)})")
     if q.path_glob:
         glob = q.path_glob if any(c in q.path_glob for c in "*?[") else f"*{q.path_glob}*"
         clauses.append("f.file_id IN (SELECT id FROM files WHERE path GLOB ?)")

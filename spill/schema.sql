@@ -114,15 +114,19 @@ CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
 BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;
 
 -- triage indexes (spill triage; `Case.ensure_triage_indexes` adds them to older case files).
--- With these the findings table's sort orders and its group-by / per-file aggregates are
--- index walks, not sorts of a million rows.
--- Sort by severity (most severe first, then path): the expression must match _sev_rank() in case.py.
-CREATE INDEX IF NOT EXISTS findings_triage_severity ON findings(
-    (CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), path, span_start);
+-- With these the findings table's pages, filters and group-by counts are walks over one
+-- index, not sorts of a million rows nor a table lookup per finding.
+-- The findings table in its default order (most severe first, then path), carrying the
+-- columns the filter bar tests, so any filter on type / category / status / severity /
+-- path is answered from the index alone. The CASE must match _sev_rank() in case.py.
+CREATE INDEX IF NOT EXISTS findings_triage_order ON findings(
+    (CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), path, span_start,
+    entity_type, category, status, file_id);
 -- Sort by path.
 CREATE INDEX IF NOT EXISTS findings_triage_path ON findings(path, span_start);
--- Group by value: covers the aggregate and its label.
-CREATE INDEX IF NOT EXISTS findings_triage_value ON findings(fingerprint, status, severity, entity_type, preview);
+-- Group by value: covers the aggregate, its label, and the order of one value's findings.
+CREATE INDEX IF NOT EXISTS findings_triage_value ON findings(fingerprint, status, severity, entity_type, preview,
+                                                             path, span_start);
 -- Group by rule.
 CREATE INDEX IF NOT EXISTS findings_triage_rule ON findings(rule, status, severity, entity_type);
 -- Group by file / folder, the Files tree and the overview's folders.
@@ -133,11 +137,3 @@ CREATE INDEX IF NOT EXISTS findings_triage_record ON findings(file_id, record);
 -- People: one person's findings by type and masked value (the People screen, and the label /
 -- anchor look-ups of Case.link_subjects, which otherwise walk every finding of a type per person).
 CREATE INDEX IF NOT EXISTS findings_triage_subject ON findings(subject, entity_type, preview);
--- The two commonest filters (one entity type; one status) read in severity order straight
--- from an index, wherever their rows sit in the overall order.
-CREATE INDEX IF NOT EXISTS findings_triage_type_severity ON findings(
-    entity_type, (CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), path,
-    span_start);
-CREATE INDEX IF NOT EXISTS findings_triage_status_severity ON findings(
-    status, (CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), path,
-    span_start);

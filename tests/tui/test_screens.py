@@ -229,7 +229,7 @@ async def test_case_file_without_triage_indexes_gets_them(tmp_path: object) -> N
 
     sample = build_sample_case(Path(str(tmp_path)))
     with Case.open(sample.path) as case:
-        case.conn.execute("DROP INDEX findings_triage_severity")
+        case.conn.execute("DROP INDEX findings_triage_order")
     app = TriageApp(sample.path, analyst="alice")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: any("triage indexes" in n.message for n in app._notifications),

@@ -17,37 +17,35 @@ def test_page_findings_sorts_and_pages_without_loading_everything(sample: Sample
     with Case.open(sample.path) as case:
         q = FindingQuery()
         page = case.page_findings(q, 0, 10)
-        assert page.total == 51 and len(page.rows) == 10
+        assert len(page.rows) == 10 and page.total is None  # a full page: the count comes separately
+        assert case.count_findings(q) == 51
         assert [r.severity.value for r in page.rows[:3]] == ["critical"] * 3
-        rest = case.page_findings(q, 10, 100).rows
-        ids = [r.id for r in page.rows + rest]
+        rest = case.page_findings(q, 10, 100)
+        assert rest.total == 51  # a short page tells the total
+        ids = [r.id for r in page.rows + rest.rows]
         assert len(ids) == len(set(ids)) == 51
         by_path = case.page_findings(dataclasses.replace(q, sort="path", descending=True), 0, 51).rows
         assert [r.path for r in by_path] == sorted((r.path for r in by_path), reverse=True)
 
 
-@pytest.mark.parametrize("sparse_cap, sorter_cap, total", [
-    (100, 100, 51),  # few: rowid probe, sorted directly
-    (5, 100, 51),  # more: the filter's index into the top-k sorter, capped count as the total
-    (5, 10, None),  # many: the sort index walked, the total left to count_findings
-])
-def test_page_findings_strategies_agree(sample: SampleCase, monkeypatch: pytest.MonkeyPatch, sparse_cap: int,
-                                        sorter_cap: int, total: int | None) -> None:
+def test_page_findings_strategies_agree(sample: SampleCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The order index walk, the rowid probe, the value index and the sort index walks give one order."""
     with Case.open(sample.path) as case:
-        expected = {sort: [r.id for r in case.page_findings(FindingQuery(sort=sort), 0, 60).rows]
-                    for sort in ("severity", "path", "type", "status")}
-        monkeypatch.setattr(case_module, "_SPARSE_CAP", sparse_cap)
-        monkeypatch.setattr(case_module, "_SORTER_CAP", sorter_cap)
-        for sort, ids in expected.items():
-            q = FindingQuery(sort=sort, severities=("low", "medium", "high", "critical"))
-            page = case.page_findings(q, 0, 60)
-            assert page.total == total
-            assert [r.id for r in page.rows] == ids
-            assert [r.id for r in case.page_findings(q, 20, 10).rows] == ids[20:30]
-        plan = " ".join(str(r) for r in case.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT f.id FROM findings f INDEXED BY findings_triage_severity"
-            f" ORDER BY {case_module._order_by(FindingQuery())}"))
-        assert "TEMP B-TREE" not in plan  # the severity order is read from the index, not sorted
+        phone = case.group_findings(FindingQuery(), "value")[0].key
+
+        def ids(q: FindingQuery, offset: int = 0, limit: int = 60) -> list[str]:
+            return [r.id for r in case.page_findings(q, offset, limit).rows]
+
+        everything = ids(FindingQuery())  # walks findings_triage_order
+        assert ids(FindingQuery(text="/")) == everything  # every path has a '/': probe, sorted directly
+        cases = [FindingQuery(text="/"), FindingQuery(sort="path"), FindingQuery(sort="type", descending=True),
+                 FindingQuery(sort="status"), FindingQuery(group_by="value", group_key=phone)]
+        expected = {q: (ids(q), ids(q, 20, 10)) for q in cases}  # few matches: the rowid probe
+        monkeypatch.setattr(case_module, "_SPARSE_CAP", 5)  # now "many": the index walks
+        for q, (full, window) in expected.items():
+            assert ids(q) == full, q
+            assert ids(q, 20, 10) == window, q
+        assert ids(FindingQuery(text="/")) == everything
 
 
 def test_filters_combine(sample: SampleCase) -> None:
