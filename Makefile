@@ -24,7 +24,7 @@ install: $(UV)
 demo: install
 	@mkdir -p $(OUT)
 	@rm -f $(OUT)/demo.db $(OUT)/demo.db.key $(OUT)/demo.db-wal $(OUT)/demo.db-shm
-	$(SPILL) scan sample_data/share --case $(OUT)/demo.db --jobs $(JOBS)
+	$(SPILL) scan sample_data/share --case $(OUT)/demo.db --jobs $(JOBS) --rules sample_data/vendor_rules
 	$(SPILL) export $(OUT)/demo.db --format jsonl -o $(OUT)/demo.jsonl
 	$(SPILL) report $(OUT)/demo.db --format md -o $(OUT)/demo.md
 	@if [ -t 0 ] && [ -t 1 ]; then $(SPILL) triage $(OUT)/demo.db; else echo "(not a terminal: open the case with '$(SPILL) triage $(OUT)/demo.db')"; fi
@@ -49,8 +49,11 @@ eval-external: install
 bench: install
 	$(VENV)/bin/python bench/bench_scan.py
 
+## make bench-tui: triage-app timings on a generated 1,000,000-finding case (built once into out/)
 bench-tui: install
-	$(VENV)/bin/python bench/bench_tui.py
+	@mkdir -p $(OUT)
+	@test -f $(OUT)/big1m.db || $(VENV)/bin/python bench/make_big_case.py 1000000 $(OUT)/big1m.db
+	$(VENV)/bin/python bench/bench_tui.py $(OUT)/big1m.db
 
 screenshots: install
 	$(VENV)/bin/python docs/make_screenshots.py

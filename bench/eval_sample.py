@@ -26,15 +26,21 @@ def main() -> int:
     ap.add_argument("--share", type=Path, default=ROOT / "sample_data" / "share")
     ap.add_argument("--truth", type=Path, default=ROOT / "sample_data" / "truth.jsonl")
     ap.add_argument("--jobs", type=int, default=0)
+    ap.add_argument("--rules", type=Path, action="append",
+                    help="the vendor's own rules, as a responder passes them (default: sample_data/vendor_rules)")
+    ap.add_argument("--no-vendor-rules", action="store_true", help="built-in rules only")
     ap.add_argument("--no-baseline", action="store_true", help="skip the plain-Presidio table")
     args = ap.parse_args()
     truth = [t for t in read_jsonl(args.truth)]
+    rule_dirs = [] if args.no_vendor_rules else (args.rules or [ROOT / "sample_data" / "vendor_rules"])
+    extra = [arg for d in rule_dirs for arg in ("--rules", str(d))]
     with tempfile.TemporaryDirectory(prefix="spill-eval-") as tmp:
         t0 = time.monotonic()
-        findings = spill_scan_and_export(args.share, Path(tmp), jobs=args.jobs)
+        findings = spill_scan_and_export(args.share, Path(tmp), *extra, jobs=args.jobs)
         elapsed = time.monotonic() - t0
     print_table(f"spill on {args.share.relative_to(ROOT) if args.share.is_relative_to(ROOT) else args.share} "
-                f"({len(findings)} findings, {elapsed:.1f}s scan+export)", score(truth, findings))
+                f"({len(findings)} findings, {elapsed:.1f}s scan+export; "
+                f"rules: built-in{''.join(' + ' + str(d) for d in rule_dirs)})", score(truth, findings))
     if not args.no_baseline:
         t0 = time.monotonic()
         base = baseline_findings(args.share, plain_analyzer(national=True))

@@ -51,6 +51,12 @@ from spill.model import Detection
 DEFAULT_THRESHOLD = 0.5
 #: Added to a score when a context word is near the match or names the segment.
 CONTEXT_BOOST = 0.35
+#: Added when a weak shape's context word directly precedes the value on its line ("TIN: 845-…",
+#: "National ID No.: 2033…"): the label next to a value names it better than a phone word on the
+#: line below.
+ADJACENT_BOOST = 0.25
+#: How far back on the line a directly preceding context word is looked for.
+ADJACENT_CHARS = 48
 #: Entity types that exist as rules but are off unless asked for (noise for a breach responder).
 OFF_BY_DEFAULT = frozenset({"DATE_TIME", "ORGANIZATION", "NRP", "LOCATION", "URL", "UUID", "MAC_ADDRESS"})
 #: A labelled whole value longer than this is text, not a value.
@@ -86,6 +92,7 @@ class _Runner:
     order: int = 0
     context_words: tuple[str, ...] = ()  # for the cheap "is any context word in the text" gate
     windowed: bool = False  # a YAML-pattern recognizer: in a long text, run only near its anchors
+    adjacent_re: re.Pattern[str] | None = None  # a context word ending just before the value
 
 
 @dataclass(slots=True)
@@ -112,6 +119,16 @@ def _context_regex(words: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])")
 
 
+def _adjacent_regex(words: Sequence[str]) -> re.Pattern[str] | None:
+    """A context word at the end of the text before a value, then only separators ("No.:", "#", "=")."""
+    alts = sorted({r"[\s_\-.]*".join(re.escape(p) for p in w.split()) for w in words if w.strip()},
+                  key=len, reverse=True)
+    if not alts:
+        return None
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts)
+                      + r")(?:[\s.:#=()\-\u2013\u2014]|(?<![a-z0-9])(?:no|nr|num|number)(?![a-z0-9]))*$")
+
+
 def _context_words(context: str) -> str:
     """A header or key path as lowercase words: "user.payoutAccount_no" → "user payout account no"."""
     return " ".join(w for w in _CTX_SPLIT.split(context) if w).lower()
@@ -126,16 +143,33 @@ _ENUMERATOR = regex.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
 _PARENTHESIZED = regex.compile(r"\(([^()]{2,40})\)")
 
 
+_ALTERNATIVES = regex.compile(r"\s*/\s*|\s*\|\s*|[\s_]+or[\s_]+", regex.IGNORECASE)
+#: In a header that offers alternatives, a sibling of these makes a bare "Account"/"Number" a bank account.
+_PAYMENT_SIBLINGS = frozenset({"iban", "bic", "swift", "routing", "sort code", "ifsc", "clabe", "bsb"})
+
+
 def _header_names(context: str) -> list[str]:
-    """The names a header may go by: itself, without a form's "7." numbering, or what its
-    parentheses say ("Reference number (Contractor ID)" is a contractor-ID header)."""
+    """The names a header may go by: itself, without a form's "7." numbering, what its
+    parentheses say ("Reference number (Contractor ID)" is a contractor-ID header), and each of
+    its alternatives ("IBAN / Account", "iban_or_account": a bank account where the sibling is IBAN)."""
     name = label_of_context(context)
     names = [name]
     stripped = _ENUMERATOR.sub("", name)
     if stripped != name:
         names.append(stripped)
     names.extend(m.group(1) for m in _PARENTHESIZED.finditer(name))
+    parts = [p for p in _ALTERNATIVES.split(stripped) if p]
+    if len(parts) > 1:
+        names.extend(parts)
+        if any(p.lower().replace("_", " ") in _PAYMENT_SIBLINGS for p in parts):
+            names.extend(f"bank {p}" for p in parts if p.lower() in ("account", "account no", "account number"))
     return names
+
+
+#: Before a suffix label, these say the key is not the secret it ends with ("csrf_token",
+#: "next_page_token", "public_key", "max_tokens" is no suffix anyway).
+_NOT_SUFFIX_OWNER = ("csrf", "xsrf", "nonce", "captcha", "public", "page", "cursor", "continuation", "sync",
+                     "next", "prev", "previous", "reset", "verify", "verification", "format", "type", "length")
 
 
 def _rank_score(c: _Candidate) -> float:
@@ -161,6 +195,7 @@ class PatternDetector:
         ]
         pending: list[tuple[_Runner, str | None]] = []
         self._by_label: dict[str, list[tuple[Rule, regex.Pattern[str], ValueCheck]]] = {}
+        self._suffix_labels: list[tuple[str, tuple[Rule, regex.Pattern[str], ValueCheck]]] = []
         self._label_runners: dict[str, _Runner] = {}
         for rule in self.rules:
             ctx_re = _context_regex(rule.context)
@@ -182,6 +217,8 @@ class PatternDetector:
                 check = ValueCheck(rule)
                 for label in dict.fromkeys(normalize_label(lb) for lb in rule.labels):
                     self._by_label.setdefault(label, []).append((rule, value_re, check))
+                    if rule.label_suffix:
+                        self._suffix_labels.append((label, (rule, value_re, check)))
                 self._label_runners[rule.id] = _Runner(rule, None, None, None, floor)
         labels = LabelRecognizer(self.rules)
         if any(r.labels and r.label_inline for r in self.rules):
@@ -194,6 +231,8 @@ class PatternDetector:
             runner.context_words = tuple(
                 _TOKEN.findall(w.lower())[0] for w in runner.rule.context if _TOKEN.findall(w.lower()))
             runner.windowed = isinstance(runner.recognizer, RulePatternRecognizer) and runner.anchors is not None
+            if runner.context_re is not None:
+                runner.adjacent_re = _adjacent_regex(runner.rule.context)
             self._runners.append(runner)
         self._unanchored = [r for r in self._runners if r.anchors is None]
         self._always = bool(self._unanchored)
@@ -351,8 +390,23 @@ class PatternDetector:
             labelled = tuple(self._by_label.get(normalize_label(name), ()))
             if labelled:
                 break
+        if not labelled and self._suffix_labels and context:
+            labelled = self._suffix_labelled(normalize_label(label_of_context(context)))
         hits = frozenset(r.order for r in self._runners if r.context_re is not None and r.context_re.search(words))
         return _Header(words, labelled, hits)
+
+    def _suffix_labelled(self, name: str) -> tuple[tuple[Rule, regex.Pattern[str], ValueCheck], ...]:
+        """Rules whose label ends ``name`` after a prefix that does not disown it (longest label first)."""
+        best: list[tuple[str, tuple[Rule, regex.Pattern[str], ValueCheck]]] = []
+        for label, entry in self._suffix_labels:
+            if len(name) > len(label) and name.endswith(label) and len(label) >= 5:
+                prefix = name[:-len(label)]
+                if not prefix.endswith(_NOT_SUFFIX_OWNER):
+                    best.append((label, entry))
+        if not best:
+            return ()
+        longest = max(len(label) for label, _ in best)
+        return tuple(entry for label, entry in best if len(label) == longest)
 
     def _labelled(
         self, text: str, label_rules: Sequence[tuple[Rule, regex.Pattern[str], ValueCheck]]
@@ -400,6 +454,8 @@ class PatternDetector:
                 if (header is not None and runner.order in header.context_hits) or self._near(
                         runner, text, res.start, res.end, lo, hi):
                     score += CONTEXT_BOOST  # uncapped while ranking overlaps; capped when reported
+                    if (runner.needs_context or rule.context_required) and self._adjacent(runner, text, res.start, lo):
+                        score += ADJACENT_BOOST
                 elif rule.context_required:
                     continue
             if score + 1e-9 < runner.floor:
@@ -412,6 +468,14 @@ class PatternDetector:
         w = runner.rule.context_window
         assert runner.context_re is not None
         return bool(runner.context_re.search(text[max(lo, start - w):min(hi, end + w)].lower()))
+
+    @staticmethod
+    def _adjacent(runner: _Runner, text: str, start: int, lo: int) -> bool:
+        if runner.adjacent_re is None:
+            return False
+        before = text[max(lo, start - ADJACENT_CHARS):start]
+        before = before[before.rfind("\n") + 1:]
+        return bool(before) and runner.adjacent_re.search(before.lower()) is not None
 
     @staticmethod
     def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -25,6 +25,8 @@ required; a rule also needs ``patterns``, ``labels``, ``recognizer`` or ``rubric
     label_value      regex the whole labelled value must match (default: one token-ish value ≤ 64 chars)
     label_inline     also find "Label: value" inside text (default true)
     label_score      score of a labelled value (default 0.85)
+    label_suffix     a header/key that ends with a label names it too ("stripe_signing_secret" ends
+                     with "secret"), unless what comes before says otherwise (csrf, public, page…)
     validators       names from scanners/detect/validators.py (iban, luhn, aba, entropy>=3.5, …)
     allow            exact values never reported (documented example keys)
     deny             regexes: a value any of them finds is never reported (placeholders, dummies)
@@ -77,7 +79,7 @@ RULE_SUFFIXES = (".yml", ".yaml")
 _REQUIRED = ("id", "entity_type", "category", "severity", "examples")
 _KEYS = frozenset(
     """id entity_type category severity patterns context context_window context_required labels
-    label_value label_inline label_score validators allow deny min_score recognizer anchor enabled
+    label_value label_inline label_score label_suffix validators allow deny min_score recognizer anchor enabled
     rubric description examples negative_examples""".split()
 )
 _PATTERN_KEYS = frozenset({"name", "regex", "score"})
@@ -117,6 +119,7 @@ class Rule:
     label_value: str | None = None
     label_inline: bool = True
     label_score: float = DEFAULT_LABEL_SCORE
+    label_suffix: bool = False
     validators: tuple[str, ...] = ()
     allow: tuple[str, ...] = ()
     deny: tuple[str, ...] = ()
@@ -380,6 +383,7 @@ def _build_rule(data: _Map, source: str) -> Rule:
         label_value=label_value,
         label_inline=b.flag("label_inline", True),
         label_score=b.number("label_score", DEFAULT_LABEL_SCORE, 0, 1) or DEFAULT_LABEL_SCORE,
+        label_suffix=b.flag("label_suffix", False),
         validators=validators,
         allow=b.strings("allow"),
         deny=deny,

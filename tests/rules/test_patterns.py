@@ -119,3 +119,46 @@ def test_context_window_stays_inside_its_segment_in_a_batch(pattern_detector: Pa
 def test_empty_and_blank_text(pattern_detector: PatternDetector) -> None:
     assert pattern_detector.detect("") == []
     assert pattern_detector.detect("   \n ") == []
+
+
+def _by_value(detector: PatternDetector, text: str, context: str = "") -> dict[str, str]:
+    return {text[d.start:d.end]: d.entity_type for d in detector.detect(text, context)}
+
+
+@pytest.mark.parametrize("text, value, entity", [
+    # the label on the value's own line names it, not a phone word on the line below
+    ("Kenya\n  National ID No.: 20332425 (scan OK)\n  Phone verified: +254 722 877997", "20332425",
+     "KE_NATIONAL_ID"),
+    ("Philippines\n  TIN: 845-677-299-000\n  Phone verified: +63 995 368 3756", "845-677-299-000", "PH_TIN"),
+    # "Passport No.:" (with the abbreviation's dot) is a passport label, even with an SSN a line above
+    ("  SSN: 210-38-1761\n  Passport No.: 581456354, expiry 2031-02-15", "581456354", "PASSPORT"),
+])
+def test_the_label_next_to_a_value_wins_over_a_word_nearby(pattern_detector: PatternDetector, text: str,
+                                                            value: str, entity: str) -> None:
+    assert _by_value(pattern_detector, text).get(value) == entity
+
+
+@pytest.mark.parametrize("value, header, entity", [
+    ("0284372454524", "IBAN / Account", "BANK_ACCOUNT"),
+    ("0490055317", "iban_or_account", "BANK_ACCOUNT"),
+    ("DE32370400445677947543", "iban_or_account", "IBAN_CODE"),
+    ("0490055317", "Account", None),               # a bare "Account" column may be anything
+    ("0490055317", "Account / Username", None),    # no payment sibling
+])
+def test_a_header_offering_alternatives_names_each(pattern_detector: PatternDetector, value: str, header: str,
+                                                    entity: str | None) -> None:
+    assert _by_value(pattern_detector, value, header).get(value) == entity
+
+
+@pytest.mark.parametrize("key, entity", [
+    ("$.auth.jwt_signing_secret", "GENERIC_SECRET"),
+    ("$.webhooks.stripe_signing_secret", "GENERIC_SECRET"),
+    ("$.mail.smtp_password", "GENERIC_SECRET"),
+    ("$.csrf_token", None),
+    ("$.next_page_token", None),
+    ("$.public_key_secret_hint_type", None),
+])
+def test_a_key_ending_in_a_secret_label_is_one(pattern_detector: PatternDetector, key: str,
+                                               entity: str | None) -> None:
+    value = "Cr8GQu3XULaJOns8bdeBi5aoreNr5W1"
+    assert _by_value(pattern_detector, value, key).get(value) == entity

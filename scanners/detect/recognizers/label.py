@@ -69,7 +69,7 @@ def _last_word(name: str) -> str:
     return "no" if last in _NUMBER_WORDS else last
 
 
-_SKIP_BACK = frozenset(" \t\"'")
+_SKIP_BACK = frozenset(" \t\"'.")  # "." too: "Passport No.: …"
 
 
 def _word_before(text: str, end: int) -> str:
