@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,15 +184,20 @@ class PlainPresidioDetector:
         return None
 
 
-def extracted_objects(share: Path) -> Iterator[tuple[str, list]]:
-    """(path, segments) for every file and member spill would read, with spill's own extractors."""
+def extracted_objects(share: Path, only: Sequence[str] | None = None) -> Iterator[tuple[str, list]]:
+    """(path, segments) for every file spill would read (or those in ``only``, in that order), with
+    spill's own extractors."""
     from scanners.document import DocumentScanner, ScanTask
     from scanners.extract.base import Limits
     from scanners.walk import sha256_file, walk
 
     collector = _Collector()
     scanner = DocumentScanner(collector, Limits())
-    for entry in walk(share):
+    entries = list(walk(share))
+    if only is not None:
+        by_path = {e.path: e for e in entries}
+        entries = [by_path[p] for p in only if p in by_path]
+    for entry in entries:
         if entry.skip_reason is None:
             collector.current = []
             scanner.scan(ScanTask(entry.path, entry.fs_path, sha256_file(entry.fs_path), entry.size, entry.mtime))

@@ -91,8 +91,7 @@ class ScanSummary:
 def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], None] | None = None) -> ScanSummary:
     """Scan ``options.root`` into ``case``. Raises KeyboardInterrupt after recording an interruption."""
     from scanners.detect.ner import model_version
-    from scanners.detect.pipeline import rules_fingerprint
-    from scanners.detect.rules import load_rules
+    from scanners.detect.rules import load_rules, rules_fingerprint
 
     root = options.root.resolve()
     if not root.is_dir():

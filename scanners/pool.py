@@ -92,6 +92,9 @@ class ProcessPool:
         self._retry: list[ScanTask] = []
         self.peak_rss = 0  # bytes: the largest resident set any worker reached
         self.started = 0  # worker processes started, replacements included
+        # workers start with the first batch: a re-scan with nothing changed never pays for them
+
+    def _start(self) -> None:
         for _ in range(self.jobs):
             self._spawn()
 
@@ -108,9 +111,13 @@ class ProcessPool:
     # -------------------------------------------------------------- interface
     def idle_capacity(self) -> int:
         """How many more batches the workers can take now (counting handed-back files)."""
+        if not self.started:
+            return self.jobs * self.max_outstanding
         return sum(max(0, self.max_outstanding - len(w.outstanding)) for w in self._workers.values())
 
     def submit(self, batch: Sequence[ScanTask]) -> None:
+        if not self.started:
+            self._start()
         worker = min(self._workers.values(), key=lambda w: len(w.outstanding))
         worker.outstanding.append(list(batch))
         worker.tasks.put(list(batch))

@@ -8,7 +8,6 @@ pattern finding are dropped (an e-mail's local part is not a name).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,14 +70,6 @@ def _worth_ner(seg: Segment) -> bool:
         return False  # the header row of a table
     # codes, hashes, base64 and numbers: no spaces and few lowercase letters
     return " " in text.strip() or seg.prose is True
-
-
-def rules_fingerprint(rules: Sequence[Rule], use_ner: bool) -> str:
-    """A digest of what detection would do, so a re-scan knows when findings are stale."""
-    digest = hashlib.sha256(f"ner={use_ner};model={ner.model_version()}".encode())
-    for rule in sorted(rules, key=lambda r: r.id):
-        digest.update(repr(rule).encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
 
 
 def load_detector(rule_dirs: Sequence[Path] = (), *, use_ner: bool = True) -> Detector:

@@ -58,6 +58,7 @@ Adding your vendor's contractor-ID format takes a few lines (see
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib.resources
 import re
 from collections.abc import Mapping, Sequence
@@ -458,9 +459,17 @@ def _build_examples(b: _RuleBuilder, key: str, *, negative: bool = False) -> tup
 def _check_recognizer(b: _RuleBuilder, name: str) -> None:
     if not _RECOGNIZER_RE.match(name):
         raise b.fail("recognizer", f"bad recognizer name '{name}': use the module name, e.g. phone")
-    from scanners.detect.recognizers import recognizer_class
+    # the module's file, not an import: loading rules (the scan's parent does, for the rule-set
+    # fingerprint) must not pay for Presidio; the workers import the class and check it
+    if not (Path(__file__).parent / "recognizers" / f"{name}.py").is_file():
+        raise b.fail("recognizer", f"unknown recognizer '{name}' (no scanners/detect/recognizers/{name}.py)")
 
-    try:
-        recognizer_class(name)
-    except LookupError as exc:
-        raise b.fail("recognizer", str(exc)) from None
+
+def rules_fingerprint(rules: Sequence[Rule], use_ner: bool) -> str:
+    """A digest of what detection would do, so a re-scan knows when findings are stale."""
+    from scanners.detect.ner import model_version  # light: no spaCy until a pipeline loads
+
+    digest = hashlib.sha256(f"ner={use_ner};model={model_version()}".encode())
+    for rule in sorted(rules, key=lambda r: r.id):
+        digest.update(repr(rule).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
