@@ -119,7 +119,8 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     pool.close()
     state.worker_peak_rss = pool.peak_rss
     state.workers_started = pool.started
-    case.link_subjects()
+    if run.changed or previous is None or previous.status != "finished":
+        case.link_subjects()  # a share that did not change keeps its people (seconds on 10^5 findings)
     state.finished = True
     case.finish_scan(scan_id, "finished", _counts(state))
     run.report()
@@ -138,6 +139,7 @@ class _Run:
         self.in_flight: dict[str, str] = {}  # sha256 → path being scanned now
         self.waiting: dict[str, list[tuple[Entry, str]]] = {}  # copies waiting for their original
         self.pending: list[FileResult] = []
+        self.changed = False  # anything written, linked or marked vanished: people linkage is stale
         self.pending_members_of: list[str] = []
         self.last_write = time.monotonic()
         self.last_report = 0.0
@@ -250,6 +252,7 @@ class _Run:
         if entry.path in self.known:
             self.case.forget_members(entry.path)
         self.case.link_duplicate(rec, original, self.scan_id, self.rules_fp)
+        self.changed = True
         self.state.duplicates += 1
         self.state.files_done += 1
         self.state.bytes_done += entry.size or 0
@@ -292,12 +295,14 @@ class _Run:
         if self.pending:
             self.case.write_results(self.pending, self.scan_id, self.rules_fp, self.options.store_values)
             self.pending = []
+            self.changed = True
         self.last_write = time.monotonic()
 
     def _vanished(self) -> None:
         gone = [p for p in self.known if p not in self.seen]
         if gone:
             self.case.mark_vanished(gone, self.scan_id)
+            self.changed = True
 
     def _maybe_report(self) -> None:
         now = time.monotonic()

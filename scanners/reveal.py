@@ -8,6 +8,7 @@ scan used, and checks the value against the finding's keyed fingerprint.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,29 +27,109 @@ class RevealError(SpillError):
 
 def reveal(case: Case, finding: Finding, root: Path | None = None, limits: Limits | None = None) -> str:
     """The raw value of ``finding``, re-read from the source and checked against its fingerprint."""
+    start, end, fingerprint = _span(finding)
+    root = _root(case, root)
+    limits = limits or Limits()
+    top, *members = finding.path.split(CONTAINER_SEPARATOR)
+    _check_source(case, root, top)
+    with open_source(fs_path(root, top)) as fh:
+        stream, name = _descend(fh, top, members, limits)
+        value = _value_at(stream, name, start, end, limits)
+    return _checked(case, finding, value, fingerprint)
+
+
+class BulkRevealer:
+    """Reveals many findings (an export) reading each source once, not once per finding.
+
+    Findings come in path order; the extracted text of the current object is kept (up to
+    ``max_chars``) and each top-level file's hash is checked once. Same checks as :func:`reveal`.
+    """
+
+    def __init__(self, case: Case, root: Path | None = None, limits: Limits | None = None,
+                 max_chars: int = 32 * 2**20) -> None:
+        self.case, self.limits, self.max_chars = case, limits or Limits(), max_chars
+        self._root = root
+        self._checked_tops: dict[str, str | None] = {}  # top-level path → error, None when it checks out
+        self._object: str | None = None
+        self._pieces: list[tuple[int, str]] | None = None  # (offset, text) of the current object
+
+    def __call__(self, finding: Finding) -> str:
+        start, end, fingerprint = _span(finding)
+        root = self._root = _root(self.case, self._root)
+        top, *members = finding.path.split(CONTAINER_SEPARATOR)
+        if top not in self._checked_tops:
+            try:
+                _check_source(self.case, root, top)
+                self._checked_tops[top] = None
+            except RevealError as err:
+                self._checked_tops[top] = str(err)
+        if (error := self._checked_tops[top]) is not None:
+            raise RevealError(error)
+        if finding.path != self._object:
+            self._object, self._pieces = finding.path, self._load(root, top, members)
+        if self._pieces is None:  # too big to keep: read this value alone
+            return reveal(self.case, finding, root, self.limits)
+        k = bisect_right(self._pieces, start, key=lambda piece: piece[0]) - 1
+        for offset, text in reversed(self._pieces[max(0, k - 63):k + 1]):  # a long piece may start earlier
+            if end <= offset + len(text):
+                return _checked(self.case, finding, text[start - offset:end - offset], fingerprint)
+        raise RevealError(f"offsets {start}:{end} are no longer in {finding.path}")
+
+    def _load(self, root: Path, top: str, members: list[str]) -> list[tuple[int, str]] | None:
+        pieces: list[tuple[int, str]] = []
+        chars = 0
+        with open_source(fs_path(root, top)) as fh:
+            stream, name = _descend(fh, top, members, self.limits)
+            extractor = get_extractor(kind_of(stream, name))
+            if extractor is None:
+                raise RevealError(f"{name} has no text to re-read")
+            try:
+                for offset, item in positioned(extractor(stream, self.limits)):
+                    if isinstance(item, Member):
+                        continue
+                    chars += len(item.text)
+                    if chars > self.max_chars:
+                        return None
+                    pieces.append((offset, item.text))
+            except Unreadable as err:
+                raise RevealError(f"cannot re-read {name}: {err}") from err
+        pieces.sort(key=lambda piece: piece[0])
+        return pieces
+
+
+def _span(finding: Finding) -> tuple[int, int, str]:
     if finding.start is None or finding.end is None or finding.fingerprint is None:
         raise RevealError("a document-level finding has no value to reveal")
+    return finding.start, finding.end, finding.fingerprint
+
+
+def _root(case: Case, root: Path | None) -> Path:
     root = root or case.scan_root()
     if root is None:
         raise RevealError("the case has no scan root; cannot find the evidence")
-    limits = limits or Limits()
-    top, *members = finding.path.split(CONTAINER_SEPARATOR)
+    return root
+
+
+def _check_source(case: Case, root: Path, top: str) -> None:
     record = case.get_file(top)
-    source = fs_path(root, top)
     try:
-        current = sha256_file(source)
+        current = sha256_file(fs_path(root, top))
     except OSError as err:
         raise RevealError(f"source {top} cannot be read ({err.strerror or err}); was the share moved?") from err
     if record is not None and record.sha256 and record.sha256 != current:
         raise RevealError(f"source {top} changed since the scan (sha256 differs); run `spill verify`")
-    with open_source(source) as fh:
-        stream: BinaryIO = fh
-        name = top
-        for member in members:
-            stream = _open_member(stream, name, member, limits)
-            name = member
-        value = _value_at(stream, name, finding.start, finding.end, limits)
-    if not case.matches_fingerprint(value, finding.fingerprint):
+
+
+def _descend(fh: BinaryIO, top: str, members: list[str], limits: Limits) -> tuple[BinaryIO, str]:
+    stream, name = fh, top
+    for member in members:
+        stream = _open_member(stream, name, member, limits)
+        name = member
+    return stream, name
+
+
+def _checked(case: Case, finding: Finding, value: str, fingerprint: str) -> str:
+    if not case.matches_fingerprint(value, fingerprint):
         raise RevealError(f"the value at {finding.path} [{finding.start}:{finding.end}] no longer matches "
                           "its fingerprint; the source changed")
     return value

@@ -277,9 +277,9 @@ def _revealer(case_path: Path):
 
 
 def _revealer_for(case):
-    from scanners.reveal import reveal
+    from scanners.reveal import BulkRevealer
 
-    return lambda finding: reveal(case, finding)
+    return BulkRevealer(case)
 
 
 def _limits(args: argparse.Namespace, base):

@@ -247,3 +247,24 @@ def test_reveal_reports_a_changed_source_instead_of_showing_it(tmp_path: Path,
     notes = [r for r in rows if r["path"] == "Finance/notes.txt"]
     assert notes and all("value" not in r and "changed" in r["reveal_error"] for r in notes)
     assert "could not be revealed" in capsys.readouterr().err
+
+
+def test_bulk_reveal_agrees_with_single_reveals_inside_archives_too(tmp_path: Path) -> None:
+    import zipfile
+
+    from scanners.reveal import BulkRevealer, reveal
+
+    share = make_share(tmp_path)
+    with zipfile.ZipFile(share / "Finance" / "archive.zip", "w") as zf:
+        zf.writestr("old/payouts.csv", f"name,email,iban\nWanjiru Kamau,{EMAIL},{IBAN}\n")
+    case_path = tmp_path / "case.db"
+    assert scan(share, case_path, "--no-ner") == 0
+    with Case.open(case_path, readonly=True) as case:
+        findings = [f for f in case.iter_findings() if f.start is not None]
+        bulk = BulkRevealer(case)
+        values = [bulk(f) for f in findings]
+        assert values == [reveal(case, f) for f in findings]
+        assert {IBAN, EMAIL} <= set(values)
+        assert any("!/" in f.path for f in findings)
+        tiny = BulkRevealer(case, max_chars=1)  # nothing kept: every value read on its own, same answers
+        assert [tiny(f) for f in findings] == values

@@ -36,6 +36,15 @@ organisation organization org employer vendor client lab project codename team d
 status method payout_method currency description product item category type kind tier level
 """.split())
 
+# Capitalised words the small model glues to the front of a name at a sentence's start ("Reach Arjun
+# Bautista at…", "Thanks Maria Santos"): trimmed, the name is kept.
+LEADING_NOT_NAME = frozenset("""
+reach contact call email e-mail ask ping message text tell remind thank thanks hi hello hey dear cc meet
+welcome congrats congratulations please kindly invite loop add assign notify inform forward send pay
+paid approve approved attn attention from to via per regards cheers best sincerely yours dm
+then and but so also if when while today yesterday tomorrow the this that our my your his her their
+""".split())
+
 _CAPITALISED_WORD = re.compile(r"(?<![\w@./\\-])[A-Z][a-zà-ÿ'’]+\b")
 _NOT_A_NAME = re.compile(r"[\d@_/\\#=<>{}\[\]|*$%^+~]|https?:|www\.")
 
@@ -120,6 +129,37 @@ def find_persons(texts: Sequence[str], batch_size: int = 64) -> list[list[tuple[
     nlp = load_nlp()
     for (i, off, _piece), doc in zip(jobs, nlp.pipe((j[2] for j in jobs), batch_size=batch_size), strict=True):
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and keep_person(doc.text, ent.start_char, ent.end_char):
-                results[i].append((off + ent.start_char, off + ent.end_char))
+            if ent.label_ != "PERSON":
+                continue
+            start, end = trim_leading(doc.text, ent.start_char, ent.end_char)
+            start, end = complete_name(doc.text, start, end)
+            if keep_person(doc.text, start, end):
+                results[i].append((off + start, off + end))
     return results
+
+
+_WORD_BEFORE = re.compile(r"(?<![\w@.\-])([A-Z][a-zà-ÿ'’\-]+) $")
+_WORD_AFTER = re.compile(r" ([A-Z][a-zà-ÿ'’\-]+)(?![\w@\-]|\.\w)")
+
+
+def complete_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """A one-word PERSON with a capitalised word right before or after it is that two-word name: the
+    small model often tags "Santos" in "Emeka Santos" but not the unfamiliar given name."""
+    if " " in text[start:end]:
+        return start, end
+    after = _WORD_AFTER.match(text, end)
+    if after and after.group(1).casefold() not in ORG_WORDS | LEADING_NOT_NAME:
+        return start, after.end(1)
+    before = _WORD_BEFORE.search(text, max(0, start - 32), start)
+    if before and before.group(1).casefold() not in LEADING_NOT_NAME | ORG_WORDS:
+        return before.start(1), end
+    return start, end
+
+
+def trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading words such as "Reach" or "Thanks" from a PERSON span that has more after them."""
+    while True:
+        space = text.find(" ", start, end)
+        if space == -1 or text[start:space].casefold().strip(",:") not in LEADING_NOT_NAME:
+            return start, end
+        start = space + 1
