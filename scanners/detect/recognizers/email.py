@@ -68,6 +68,9 @@ class EmailRecognizer(LocalRecognizer):
         if not local:
             return None
         start = local.start()
+        assign = text.rfind("=", start, at)
+        if assign != -1 and text[start:assign].replace("_", "").replace("-", "").replace(".", "").isalnum():
+            start = assign + 1  # "contractor=w123@gmail.com" in a log: the key is not part of the address
         while start < at and not (text[start].isalnum() or text[start] == "_"):
             start += 1  # a local part starts with a word character ('donjuan@… in quotes)
         if start == at or (start > 0 and text[start - 1] in _BEFORE_BAD):
