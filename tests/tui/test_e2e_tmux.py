@@ -54,6 +54,16 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{needle!r} never appeared; the screen shows:\n{self.text()}")
 
+    def wait_for_line(self, *needles: str, timeout: float = 20.0) -> str:
+        """The first screen line holding every needle (rows may paint after the title)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.text().splitlines():
+                if all(n in line for n in needles):
+                    return line
+            time.sleep(0.1)
+        raise AssertionError(f"no line with {needles!r}; the screen shows:\n{self.text()}")
+
     def alive(self) -> bool:
         return subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode == 0
 
@@ -81,9 +91,8 @@ def test_e2e_triage_in_a_real_terminal(terminal: Terminal, sample: SampleCase) -
     assert "IN_PAN" in shown and "ABCPE1234F" not in shown  # masked
 
     terminal.keys("g")  # group by value: the support phone is one row of 30
-    shown = terminal.wait_for("groups by value")
-    phone_row = next(line for line in shown.splitlines() if "PHONE_NUMBER" in line)
-    assert "30" in phone_row
+    terminal.wait_for("groups by value")
+    terminal.wait_for_line("PHONE_NUMBER", "30")  # its count column
     terminal.keys("x")  # one key decides all 30
     terminal.wait_for("30 changed")
 
