@@ -69,11 +69,12 @@ class EmailRecognizer(LocalRecognizer):
             return None
         start = local.start()
         assign = text.rfind("=", start, at)
-        if assign != -1 and text[start:assign].replace("_", "").replace("-", "").replace(".", "").isalnum():
-            start = assign + 1  # "contractor=w123@gmail.com" in a log: the key is not part of the address
+        keyed = assign != -1 and text[start:assign].replace("_", "").replace("-", "").replace(".", "").isalnum()
+        if keyed:
+            start = assign + 1  # "SMTP_USER=ops@x.io", "contractor=w1@x.io": the key is not the address
         while start < at and not (text[start].isalnum() or text[start] == "_"):
             start += 1  # a local part starts with a word character ('donjuan@… in quotes)
-        if start == at or (start > 0 and text[start - 1] in _BEFORE_BAD):
+        if start == at or (start > 0 and text[start - 1] in _BEFORE_BAD and not keyed):
             return None
         if _URL_USERINFO.search(text, max(0, start - _LOOK_BACK), start):
             return None  # https://user@host, postgres://user:pw@host
