@@ -32,6 +32,7 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Font  # noqa: E402
 from pptx import Presentation  # noqa: E402
 from synth import ids, texts  # noqa: E402
+from synth.cfb import build_msg  # noqa: E402
 from synth.people import (  # noqa: E402
     KYC_EMAIL,
     LAB_CONTACTS,
@@ -1101,6 +1102,29 @@ Best regards,
     share.write("Email/2025-03-07_BLUE_HERON_batch12_deliverables.eml", mail_blob(mail, t))
 
     share.write("Email/finance-inbox_2025-03.mbox", finance_mbox(w))
+    share.write("Email/Outlook/RE_Updated_bank_details_March.msg", outlook_msg(w))
+
+
+def outlook_msg(w: World) -> Blob:
+    """An Outlook .msg (saved from the payouts mailbox): a contractor's new bank details, a form attached."""
+    c = w.of("KE", 3)
+    t = Tags()
+    body = (f"Hi Payouts team,\r\n\r\nPlease update my bank details before the March run:\r\n\r\n"
+            f"Name: {tag_person(t, c)}\r\nContractor ID: {t('CONTRACTOR_ID', c.cid)}\r\nBank: {c.bank}\r\n"
+            f"Account number: {t('BANK_ACCOUNT', c.account)}\r\nSWIFT: {t('SWIFT_CODE', c.bic)}\r\n"
+            f"Mobile: {t('PHONE_NUMBER', c.phone_intl)}\r\n\r\nThe signed change form is attached.\r\n\r\n"
+            f"Regards,\r\n{c.name}\r\n")
+    t("PERSON", c.name)
+    t("EMAIL_ADDRESS", c.email)
+    t("EMAIL_ADDRESS", PAYOUTS_EMAIL)
+    t_form = Tags()
+    form = csv_text([["contractor_id", "account_holder", "bank", "account_number", "swift", "effective"],
+                     [t_form("CONTRACTOR_ID", c.cid), tag_person(t_form, c), c.bank,
+                      t_form("BANK_ACCOUNT", c.account), t_form("SWIFT_CODE", c.bic), "2025-03-10"]])
+    data = build_msg("RE: Updated bank details for the March payout", body, c.name, c.email,
+                     [("Lumenframe Payouts", PAYOUTS_EMAIL, 1)],
+                     [("bank_change_form.csv", form.encode("utf-8"))])
+    return Blob(data, t, members={"bank_change_form.csv": text_blob(form, t_form)})
 
 
 def finance_mbox(w: World) -> Blob:

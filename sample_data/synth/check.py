@@ -1,7 +1,7 @@
 """Check truth.jsonl against the share it describes.
 
-Opens every file and archive member (zip, tar.gz, gzip, eml, mbox, OOXML, PDF) with plain
-stdlib/pypdfium2 code, independent of spill's own extractors, and reports:
+Opens every file and archive member (zip, tar.gz, gzip, eml, mbox, msg, OOXML, PDF) with plain
+stdlib/pypdfium2/olefile code, independent of spill's own extractors, and reports:
 
 1. truth paths that do not exist;
 2. truth values that do not occur in the text of their path;
@@ -86,6 +86,23 @@ def mail_parts(msg: EmailMessage) -> tuple[str, dict[str, bytes]]:
     return "\n".join(text), attachments
 
 
+def msg_parts(data: bytes) -> tuple[str, dict[str, bytes]]:
+    """An Outlook .msg with olefile: every UTF-16 string property of the message and its
+    recipients, and the attachments by file name."""
+    import olefile
+
+    texts, attachments = [], {}
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:
+        for entry in ole.listdir():
+            if entry[-1].startswith("__substg1.0_") and entry[-1].endswith("001F") and (
+                    len(entry) == 1 or entry[0].startswith("__recip_")):
+                texts.append(ole.openstream(entry).read().decode("utf-16-le"))
+            if len(entry) == 2 and entry[0].startswith("__attach_") and entry[1] == "__substg1.0_37010102":
+                name = ole.openstream([entry[0], "__substg1.0_3707001F"]).read().decode("utf-16-le")
+                attachments[name] = ole.openstream(entry).read()
+    return "\n".join(texts), attachments
+
+
 def split_mbox(data: bytes) -> list[bytes]:
     chunks = re.split(rb"(?m)^From [^\n]*\n", data)
     return [re.sub(rb"(?m)^>(>*From )", rb"\1", c) for c in chunks[1:]]
@@ -122,6 +139,11 @@ def walk(path: str, data: bytes, is_message: bool = False) -> Iterator[tuple[str
         yield from walk(f"{path}!/{inner}", gzip.decompress(data))
     elif name.endswith(".pdf"):
         yield path, pdf_text(data)
+    elif name.endswith(".msg"):
+        text, attachments = msg_parts(data)
+        yield path, text
+        for fname, content in attachments.items():
+            yield from walk(f"{path}!/{fname}", content)
     else:
         yield path, decode_text(data)
 
