@@ -63,6 +63,7 @@ class Progress:
     bytes_total: int | None = None
     files_done: int = 0
     bytes_done: int = 0
+    bytes_in_flight: int = 0  # read so far of the files being scanned now (display only)
     unchanged: int = 0
     duplicates: int = 0
     errors: int = 0
@@ -308,9 +309,11 @@ class _Run:
         now = time.monotonic()
         if now - self.last_report >= 0.25:
             self.last_report = now
+            self.state.bytes_in_flight = self.pool.bytes_in_flight()
             self.progress(self.state)
 
     def report(self) -> None:
+        self.state.bytes_in_flight = 0
         self.progress(self.state)
 
 

@@ -72,6 +72,7 @@ class _Worker:
     outstanding: list[list[ScanTask]] = field(default_factory=list)  # batches handed over, in order
     current: ScanTask | None = None
     started_at: float = 0.0
+    read_at_start: int = 0  # the process's bytes read when it started its current file
     ready: bool = False
 
 
@@ -121,6 +122,15 @@ class ProcessPool:
         worker = min(self._workers.values(), key=lambda w: len(w.outstanding))
         worker.outstanding.append(list(batch))
         worker.tasks.put(list(batch))
+
+    def bytes_in_flight(self) -> int:
+        """Bytes the workers have read of the files they are on now (Linux /proc; 0 elsewhere), so
+        a multi-GB file shows progress before it is finished."""
+        total = 0
+        for w in self._workers.values():
+            if w.current is not None and w.current.size:
+                total += min(w.current.size, max(0, _bytes_read(w.process.pid) - w.read_at_start))
+        return total
 
     def take_retries(self) -> list[ScanTask]:
         retry, self._retry = self._retry, []
@@ -182,6 +192,7 @@ class ProcessPool:
         if kind == "start":
             task = msg[2]
             worker.current, worker.started_at = task, time.monotonic()
+            worker.read_at_start = _bytes_read(worker.process.pid)
             return Started(task)
         if kind == "done":
             task, results = msg[2], msg[3]
@@ -245,6 +256,17 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _bytes_read(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/io") as fh:
+            for line in fh:
+                if line.startswith("rchar:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _rss(pid: int) -> int:

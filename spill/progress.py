@@ -28,15 +28,16 @@ def human_bytes(n: float) -> str:
 
 def describe(p: Any) -> str:
     """One line: files, bytes, rate, ETA, findings by category, errors."""
-    rate = p.bytes_done / p.elapsed if p.elapsed > 0 else 0.0
+    done = p.bytes_done + getattr(p, "bytes_in_flight", 0)  # files finished + read of those in progress
+    rate = done / p.elapsed if p.elapsed > 0 else 0.0
     total_files = f"/{p.files_total}" if p.files_total is not None else ""
     total_bytes = f"/{human_bytes(p.bytes_total)}" if p.bytes_total is not None else ""
     eta = ""
     if p.bytes_total and rate > 0 and not p.finished:
-        left = max(0.0, (p.bytes_total - p.bytes_done) / rate)
+        left = max(0.0, (p.bytes_total - done) / rate)
         eta = f" · ETA {_clock(left)}"
     cats = " ".join(f"{k}:{v}" for k, v in sorted(p.by_category.items()))
-    return (f"{p.files_done}{total_files} files · {human_bytes(p.bytes_done)}{total_bytes} · "
+    return (f"{p.files_done}{total_files} files · {human_bytes(done)}{total_bytes} · "
             f"{human_bytes(rate)}/s{eta} · {p.findings} findings{' (' + cats + ')' if cats else ''} · "
             f"{p.errors} errors · {p.skipped} skipped")
 
@@ -73,7 +74,8 @@ class ProgressReporter:
             return
         self._last = now
         if self.json_lines:
-            payload = {"files_done": p.files_done, "files_total": p.files_total, "bytes_done": p.bytes_done,
+            done = p.bytes_done + getattr(p, "bytes_in_flight", 0)
+            payload = {"files_done": p.files_done, "files_total": p.files_total, "bytes_done": done,
                        "bytes_total": p.bytes_total, "findings": p.findings, "by_category": dict(p.by_category),
                        "errors": p.errors, "skipped": p.skipped, "elapsed": round(p.elapsed, 2),
                        "finished": p.finished}

@@ -268,3 +268,17 @@ def test_bulk_reveal_agrees_with_single_reveals_inside_archives_too(tmp_path: Pa
         assert any("!/" in f.path for f in findings)
         tiny = BulkRevealer(case, max_chars=1)  # nothing kept: every value read on its own, same answers
         assert [tiny(f) for f in findings] == values
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="needs Linux /proc/<pid>/io")
+def test_progress_moves_while_one_big_file_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    line = "2025-03-04T11:00:00Z INFO payout-svc req=9f1c status=200 latency_ms=12 route=/v2/batches/1234\n"
+    (share / "app.log").write_text(line * 60_000, encoding="utf-8")  # ~5.6 MB: seconds of reading
+    assert scan(share, tmp_path / "case.db", "--no-ner", "--json-progress") == 0
+    size = (share / "app.log").stat().st_size
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    during = [p["bytes_done"] for p in lines if p["files_done"] == 0]
+    assert any(0 < b < size for b in during), during  # bytes counted before the file is done
+    assert lines[-1]["bytes_done"] == size and lines[-1]["finished"]
