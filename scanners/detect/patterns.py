@@ -90,7 +90,7 @@ class _Runner:
     check: ValueCheck | None = None  # Python recognizers: the rule's validators/allow/deny
     accepts_context: bool = False  # analyze(..., context=header words)
     order: int = 0
-    context_words: tuple[str, ...] = ()  # for the cheap "is any context word in the text" gate
+    context_words: tuple[frozenset[str], ...] = ()  # each context word's tokens: the cheap text gate
     windowed: bool = False  # a YAML-pattern recognizer: in a long text, run only near its anchors
     adjacent_re: re.Pattern[str] | None = None  # a context word ending just before the value
 
@@ -229,7 +229,7 @@ class PatternDetector:
             runner.anchors = self._prefilter.anchor_ids(anchor) if anchor else None
             runner.order = order
             runner.context_words = tuple(
-                _TOKEN.findall(w.lower())[0] for w in runner.rule.context if _TOKEN.findall(w.lower()))
+                frozenset(_TOKEN.findall(w.lower())) for w in runner.rule.context if _TOKEN.findall(w.lower()))
             runner.windowed = isinstance(runner.recognizer, RulePatternRecognizer) and runner.anchors is not None
             if runner.context_re is not None:
                 runner.adjacent_re = _adjacent_regex(runner.rule.context)
@@ -312,9 +312,9 @@ class PatternDetector:
                 if runner.needs_context and runner.order not in header_ctx:
                     if words is None:
                         words = set(_TOKEN.findall(joined.lower()))
-                    # is the first word of any context word in the text? (the exact, windowed check of
-                    # the whole context word is done per match later)
-                    if words.isdisjoint(runner.context_words):
+                    # are all the words of some context word in the text? (the exact, windowed check
+                    # of the whole context word is done per match later)
+                    if not any(ws <= words for ws in runner.context_words):
                         continue
                 windows = self._windows(runner, spots, len(joined)) if runner.windowed else None
                 for k, cand in self._run_joined(runner, joined, texts, starts, headers, windows):

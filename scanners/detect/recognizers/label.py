@@ -50,6 +50,7 @@ _SPLIT = re.compile(r"[\s_\-:./\\]+")
 _NUMBER_WORDS = frozenset({"no", "number", "num", "nr", "nbr"})
 _PATH_SEP = re.compile(r"[./\\]|\[\d*\]")
 _SEPARATOR = re.compile(r"[ \t]*(?:[:=]|#(?=[ \t]*\w))[ \t]*[\"']?")
+_SEPARATOR_AFTER_NON_DIGIT = re.compile(r"(?<![0-9])[ \t]*(?:[:=]|#(?=[ \t]*\w))[ \t]*[\"']?")
 _WORDS = regex.compile(r"[\p{L}\p{N}'’]+|#")
 _LABEL_TEXT = re.compile(r"^[\w .\-/#'’]+$")
 _TRAILING_PAREN = re.compile(r"[ \t]*\([^()\n]{0,24}\)[ \t]*$")
@@ -120,6 +121,9 @@ class LabelRecognizer(LocalRecognizer):
             for label in dict.fromkeys(normalize_label(lb) for lb in rule.labels):
                 self._by_label.setdefault(label, []).append(entry)
             self._last_words.update(_last_word(lb) for lb in rule.labels)
+        # no label ends in a digit: skip the ":" of every timestamp in a log without looking back
+        digit_label = any(lb.rstrip()[-1:].isdigit() for r in self._rules for lb in r.labels)
+        self._separator = _SEPARATOR if digit_label else _SEPARATOR_AFTER_NON_DIGIT
 
     def load(self) -> None:
         pass
@@ -134,7 +138,7 @@ class LabelRecognizer(LocalRecognizer):
         if not self._rules:
             return results
         last_words = self._last_words
-        for sep in _SEPARATOR.finditer(text):
+        for sep in self._separator.finditer(text):
             start = sep.start()
             is_hash = text[sep.end() - 1] != "#" and "#" in sep.group()
             if not is_hash and _word_before(text, start) not in last_words:
