@@ -48,3 +48,16 @@ def test_find_persons_runs_the_model_only_where_a_name_can_be() -> None:
     spans = find_persons(texts)
     assert [texts[0][s:e] for s, e in spans[0]] == ["Wanjiru Kamau"]
     assert spans[1] == [] and spans[2] == []
+
+
+def test_only_sentences_that_could_hold_a_name_reach_the_model() -> None:
+    from scanners.detect.ner import name_spans
+
+    text = ("The response is helpful and accurate. It explains the steps clearly.\n"
+            "Amara asked for a re-review. Please ask Wanjiru Kamau to confirm.\n"
+            "Overall the answer is correct but verbose.")
+    kept = [text[lo:hi] for lo, hi in name_spans(text)]
+    assert kept == ["Amara asked for a re-review. Please ask Wanjiru Kamau to confirm."]
+    assert name_spans("This is fine. We rate it 5/7.") == []
+    spans = find_persons([text])[0]
+    assert "Wanjiru Kamau" in [text[s:e] for s, e in spans]  # offsets are the whole text's

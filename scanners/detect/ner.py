@@ -117,13 +117,51 @@ def pieces(text: str, limit: int = MAX_CHARS) -> list[tuple[int, str]]:
     return out
 
 
+# Words that begin a sentence without being a name: a sentence whose only capitalised word is one
+# of these cannot hold a name, and the model never sees it.
+SENTENCE_STARTERS = frozenset("""
+a an the this that these those there here it its i we you he she they our your my his her their
+if when while after before as because since although though but and or so then also however
+please note thanks thank yes no not do does did is are was were be been can could will would
+should must may might shall what which who why how where each every all any some most many
+for from in on at by with without to of into over under about between during per via
+first second third next finally overall otherwise instead still just only even both either
+use using make made give given rate rated choose select pick read write check ensure avoid
+keep let see ask answer explain describe list compare consider assume suppose imagine
+response responses prompt prompts model models task tasks rubric score scores example examples
+step steps good bad correct incorrect true false none more less other another new same
+""".split())
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_WORD = re.compile(r"[\w'’\-]+")
+
+
+def _sentence_could_hold_name(sentence: str) -> bool:
+    words = _WORD.findall(sentence)
+    return any(word[0].isupper() and word[1:2].islower() and (k > 0 or word.casefold() not in SENTENCE_STARTERS)
+               for k, word in enumerate(words))
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the runs of sentences in ``text`` that could hold a name; the rest (say,
+    the body of a model response, where only sentence-initial words are capitalised) is skipped."""
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        if _sentence_could_hold_name(m.group()):
+            if spans and spans[-1][1] >= m.start() - 1:
+                spans[-1] = (spans[-1][0], m.end())
+            else:
+                spans.append(m.span())
+    return spans
+
+
 def find_persons(texts: Sequence[str], batch_size: int = 64) -> list[list[tuple[int, int]]]:
-    """Spans of PERSON entities in each text (only texts that could hold a name are run)."""
+    """Spans of PERSON entities in each text (only the sentences that could hold a name are run)."""
     results: list[list[tuple[int, int]]] = [[] for _ in texts]
     jobs: list[tuple[int, int, str]] = []
     for i, text in enumerate(texts):
         if could_hold_name(text):
-            jobs.extend((i, off, piece) for off, piece in pieces(text))
+            for lo, hi in name_spans(text):
+                jobs.extend((i, lo + off, piece) for off, piece in pieces(text[lo:hi]))
     if not jobs:
         return results
     nlp = load_nlp()
