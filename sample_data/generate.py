@@ -1564,7 +1564,7 @@ payments:
     t("PRIVATE_KEY", "-----BEGIN OPENSSH PRIVATE KEY-----")
     share.write("config/deploy/ci_deploy_ed25519", cr["ssh_key"], t)
 
-    # hard negatives: placeholders, hashes, SHAs and versions
+    # hard negatives: documented dummy keys, hashes, SHAs and versions
     share.write("config/.env.example", """# Copy to .env and fill in. Never commit real values.
 APP_ENV=development
 AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE

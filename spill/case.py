@@ -515,15 +515,8 @@ class Case:
         ``note`` (after: the note text) or ``reveal`` (after: None; the value is never
         logged). Returns the batch id that :meth:`undo` takes.
         """
-        column = {"status": "status", "severity": "severity", "note": "note", "reveal": None}
-        if action not in column:
-            raise CaseError(f"unknown triage action {action!r}")
-        if action == "status" and after not in {s.value for s in Status}:
-            raise CaseError(f"unknown status {after!r}")
-        if action == "severity" and after not in {s.value for s in Severity}:
-            raise CaseError(f"unknown severity {after!r}")
+        col = _decision_column(action, after)
         batch = uuid.uuid4().hex[:16]
-        col = column[action]
         with self.conn:
             prev_hash = self._last_hash()
             for chunk in _chunks(list(finding_ids), 500):
@@ -772,14 +765,7 @@ class Case:
         (a group of 3,000 with 2,900 already confirmed logs 100 decisions). Returns the batch
         id and how many findings it changed.
         """
-        column = {"status": "status", "severity": "severity", "note": "note", "reveal": None}
-        if action not in column:
-            raise CaseError(f"unknown triage action {action!r}")
-        if action == "status" and after not in {s.value for s in Status}:
-            raise CaseError(f"unknown status {after!r}")
-        if action == "severity" and after not in {s.value for s in Severity}:
-            raise CaseError(f"unknown severity {after!r}")
-        col = column[action]
+        col = _decision_column(action, after)
         batch = uuid.uuid4().hex[:16]
         ids = list(dict.fromkeys(finding_ids))
         changed = 0
@@ -1078,6 +1064,18 @@ def _folder_sql(col: str) -> str:
     """folder_of() in SQL: the outer path (before the first '!/') up to its last '/'."""
     outer = f"substr({col}, 1, instr({col} || '!/', '!/') - 1)"
     return f"rtrim(rtrim({outer}, replace({outer}, '/', '')), '/')"
+
+
+def _decision_column(action: str, after: Any) -> str | None:
+    """The findings column a triage action changes (None for a reveal); CaseError for a bad action or value."""
+    column = {"status": "status", "severity": "severity", "note": "note", "reveal": None}
+    if action not in column:
+        raise CaseError(f"unknown triage action {action!r}")
+    if action == "status" and after not in {s.value for s in Status}:
+        raise CaseError(f"unknown status {after!r}")
+    if action == "severity" and after not in {s.value for s in Severity}:
+        raise CaseError(f"unknown severity {after!r}")
+    return column[action]
 
 
 def _sev_rank(col: str) -> str:

@@ -243,7 +243,7 @@ def build_msg(
 
 def build_encrypted_ooxml() -> bytes:
     """The compound file Office writes for a password-protected OOXML document (agile encryption:
-    an ``EncryptionInfo`` stream and the encrypted package). Contents are placeholders."""
+    an ``EncryptionInfo`` stream and the encrypted package). The contents are filler bytes."""
     info = struct.pack("<HHI", 4, 4, 0x40) + b'<?xml version="1.0"?><encryption/>'
     return write_cfb(
         {

@@ -30,7 +30,7 @@ from spill.errors import Unreadable
 from spill.model import Segment
 
 from .base import Limits, Member
-from .ooxml import Package, local, open_package
+from .ooxml import TABLE_TAGS, Package, TableRows, local, open_package
 from .textio import looks_like_prose
 
 _TEXT = frozenset({"t", "delText"})
@@ -50,12 +50,7 @@ class _WordTarget:
         self._p_depth = 0
         self._para: list[str] = []
         self._paragraphs = 0
-        self._tbl_depth = 0
-        self._tables = 0
-        self._row: list[str] = []
-        self._rows = 0
-        self._cell: list[str] = []
-        self._header: list[str] = []
+        self._table = TableRows()
         self._note: dict[str, str] | None = None
         self._note_text: list[str] = []
 
@@ -73,17 +68,8 @@ class _WordTarget:
             self._para.append("\n")
         elif name == "noBreakHyphen" and self._p_depth:
             self._para.append("-")
-        elif name == "tbl":
-            self._tbl_depth += 1
-            if self._tbl_depth == 1:
-                self._tables += 1
-                self._rows = 0
-                self._header = []
-        elif name == "tr" and self._tbl_depth == 1:
-            self._rows += 1
-            self._row = []
-        elif name == "tc" and self._tbl_depth == 1:
-            self._cell = []
+        elif name in TABLE_TAGS:
+            self._table.start(name)
         elif self._notes and name == self._notes:
             attrs = {local(k): v for k, v in attrib.items()}
             self._note = attrs
@@ -102,12 +88,9 @@ class _WordTarget:
             if self._p_depth == 0:
                 self._paragraph_done("".join(self._para))
                 self._para = []
-        elif name == "tc" and self._tbl_depth == 1:
-            self._row.append("\n".join(p for p in self._cell if p.strip()))
-        elif name == "tr" and self._tbl_depth == 1:
-            self._row_done()
-        elif name == "tbl" and self._tbl_depth:
-            self._tbl_depth -= 1
+        elif name in TABLE_TAGS:
+            if self._table.end(name):
+                self._row_done()
         elif self._notes and name == self._notes and self._note is not None:
             self._note_done()
 
@@ -115,8 +98,8 @@ class _WordTarget:
         return None
 
     def _paragraph_done(self, text: str) -> None:
-        if self._tbl_depth:
-            self._cell.append(text)
+        if self._table.depth:
+            self._table.cell.append(text)
         elif self._note is not None:
             self._note_text.append(text)
         else:
@@ -131,22 +114,17 @@ class _WordTarget:
                 )
 
     def _row_done(self) -> None:
-        if self._rows == 1:
-            self._header = [" ".join(c.split()) for c in self._row]
-        for c, text in enumerate(self._row, 1):
-            if not text.strip():
-                continue
-            if c == 2 and len(self._row) == 2 and self._row[0].strip():
-                context = " ".join(self._row[0].split())  # a two-column form: the left cell names the right
-            else:
-                context = self._header[c - 1] if self._rows > 1 and c <= len(self._header) else ""
+        table = self._table
+        for c, text, header in table.cells():
+            form = c == 2 and len(table.row) == 2 and table.row[0]  # a two-column form: the left cell names the right
+            context = " ".join(table.row[0].split()) if form else header
             self.out.append(
                 Segment(
-                    text.strip(),
-                    locator={**self._base, "table": self._tables, "row": self._rows, "cell": c},
+                    text,
+                    locator={**self._base, "table": table.tables, "row": table.rows, "cell": c},
                     context=context,
                     prose=looks_like_prose(text),
-                    record=f"table{self._tables}:row{self._rows}",
+                    record=f"table{table.tables}:row{table.rows}",
                 )
             )
 

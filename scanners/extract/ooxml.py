@@ -38,6 +38,55 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+#: Table elements in WordprocessingML and DrawingML alike.
+TABLE_TAGS = frozenset({"tbl", "tr", "tc"})
+
+
+class TableRows:
+    """Where a Word or PowerPoint part is in its top-level tables: table and row numbers (1-based),
+    the paragraphs of the current cell, the cells of the current row, the header (first) row.
+    A table nested in a cell is part of that cell's text."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.tables = 0
+        self.rows = 0
+        self.row: list[str] = []
+        self.cell: list[str] = []  # paragraphs of the current cell
+        self.header: list[str] = []
+
+    def start(self, name: str) -> None:
+        if name == "tbl":
+            self.depth += 1
+            if self.depth == 1:
+                self.tables += 1
+                self.rows = 0
+                self.header = []
+        elif name == "tr" and self.depth == 1:
+            self.rows += 1
+            self.row = []
+        elif name == "tc" and self.depth == 1:
+            self.cell = []
+
+    def end(self, name: str) -> bool:
+        """Close an element; True when it completed a top-level row (read it with :meth:`cells`)."""
+        if name == "tc" and self.depth == 1:
+            self.row.append("\n".join(p for p in self.cell if p.strip()).strip())
+        elif name == "tr" and self.depth == 1:
+            if self.rows == 1:
+                self.header = [" ".join(c.split()) for c in self.row]
+            return True
+        elif name == "tbl" and self.depth:
+            self.depth -= 1
+        return False
+
+    def cells(self) -> Iterator[tuple[int, str, str]]:
+        """(column, text, the header cell above it) of the completed row's non-empty cells."""
+        for c, text in enumerate(self.row, 1):
+            if text:
+                yield c, text, self.header[c - 1] if self.rows > 1 and c <= len(self.header) else ""
+
+
 class Package:
     """An OOXML zip whose every entry passed the bomb and encryption checks."""
 

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 from spill.model import Segment
 
 from .base import Limits, Member
-from .ooxml import Package, local, open_package
+from .ooxml import TABLE_TAGS, Package, TableRows, local, open_package
 from .textio import looks_like_prose
 
 _SKIP_PLACEHOLDERS = frozenset({"sldNum", "sldImg", "dt"})
@@ -41,12 +41,7 @@ class _SlideTarget:
         self._paras: list[str] = []
         self._body_depth = 0
         self._placeholder: str | None = None
-        self._tbl_depth = 0
-        self._tables = 0
-        self._rows = 0
-        self._row: list[str] = []
-        self._cell: list[str] = []
-        self._header: list[str] = []
+        self._table = TableRows()
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
         name = local(tag)
@@ -58,23 +53,14 @@ class _SlideTarget:
             self._placeholder = attrib.get("type", "body")
         elif name == "txBody":
             self._body_depth += 1
-            if not self._tbl_depth:
+            if not self._table.depth:
                 self._paras = []
         elif name == "p" and self._body_depth:
             self._para = []
         elif name == "br" and self._body_depth:
             self._para.append("\n")
-        elif name == "tbl":
-            self._tbl_depth += 1
-            if self._tbl_depth == 1:
-                self._tables += 1
-                self._rows = 0
-                self._header = []
-        elif name == "tr" and self._tbl_depth == 1:
-            self._rows += 1
-            self._row = []
-        elif name == "tc" and self._tbl_depth == 1:
-            self._cell = []
+        elif name in TABLE_TAGS:
+            self._table.start(name)
 
     def data(self, text: str) -> None:
         if self._in_t and self._body_depth:
@@ -86,18 +72,14 @@ class _SlideTarget:
             self._in_t -= 1
         elif name == "p" and self._body_depth:
             text = "".join(self._para)
-            (self._cell if self._tbl_depth else self._paras).append(text)
+            (self._table.cell if self._table.depth else self._paras).append(text)
             self._para = []
         elif name == "txBody" and self._body_depth:
             self._body_depth -= 1
-            if not self._tbl_depth and self._placeholder not in _SKIP_PLACEHOLDERS:
+            if not self._table.depth and self._placeholder not in _SKIP_PLACEHOLDERS:
                 self._shape_done("\n".join(p for p in self._paras if p.strip()).strip())
-        elif name == "tc" and self._tbl_depth == 1:
-            self._row.append("\n".join(p for p in self._cell if p.strip()).strip())
-        elif name == "tr" and self._tbl_depth == 1:
+        elif name in TABLE_TAGS and self._table.end(name):
             self._row_done()
-        elif name == "tbl" and self._tbl_depth:
-            self._tbl_depth -= 1
 
     def close(self) -> None:
         return None
@@ -108,20 +90,15 @@ class _SlideTarget:
             self.out.append(Segment(text, locator=dict(self._base), prose=prose))
 
     def _row_done(self) -> None:
-        if self._rows == 1:
-            self._header = [" ".join(c.split()) for c in self._row]
-        slide = self._base.get("slide")
-        for c, text in enumerate(self._row, 1):
-            if not text:
-                continue
-            context = self._header[c - 1] if self._rows > 1 and c <= len(self._header) else ""
+        table, slide = self._table, self._base.get("slide")
+        for c, text, header in table.cells():
             self.out.append(
                 Segment(
                     text,
-                    locator={**self._base, "table": self._tables, "row": self._rows, "cell": c},
-                    context=context,
+                    locator={**self._base, "table": table.tables, "row": table.rows, "cell": c},
+                    context=header,
                     prose=looks_like_prose(text),
-                    record=f"slide{slide}:table{self._tables}:row{self._rows}",
+                    record=f"slide{slide}:table{table.tables}:row{table.rows}",
                 )
             )
 

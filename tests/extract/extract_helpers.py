@@ -286,3 +286,18 @@ def make_pdf(
     if attachment is not None:
         pdf.embed_file(basename="roster.csv", bytes=attachment)
     return bytes(pdf.output())
+
+
+class NoSeek(io.RawIOBase):
+    """A stream that can only be read forward, as a pipe or an archive member is."""
+
+    def __init__(self, data: bytes) -> None:
+        self._b = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b):  # type: ignore[no-untyped-def,override]
+        d = self._b.read(len(b))
+        b[: len(d)] = d
+        return len(d)

@@ -9,7 +9,7 @@ import time
 import zipfile
 
 import pytest
-from extract_helpers import make_gzip, make_tar, make_zip, read_all, set_encrypted_flag, walk
+from extract_helpers import NoSeek, make_gzip, make_tar, make_zip, read_all, set_encrypted_flag, walk
 
 from scanners.extract import Budget, Limits, Member, budget_scope
 from scanners.extract import gzip as gx
@@ -156,23 +156,12 @@ def test_tar_members_can_be_reopened_when_seekable() -> None:
     assert read_all(ms[0].open()) == b"first"
 
 
-class _NoSeek(io.RawIOBase):
-    def __init__(self, data: bytes) -> None:
-        self._b = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b):  # type: ignore[no-untyped-def,override]
-        d = self._b.read(len(b))
-        b[: len(d)] = d
-        return len(d)
 
 
 def test_tar_from_a_non_seekable_stream_is_read_in_one_pass() -> None:
     data = make_tar({"a.txt": b"first", "b.txt": b"second"}, "w:gz")
     got = []
-    for m in tx.extract(io.BufferedReader(_NoSeek(data)), Limits()):  # type: ignore[arg-type]
+    for m in tx.extract(io.BufferedReader(NoSeek(data)), Limits()):  # type: ignore[arg-type]
         got.append(read_all(m.open()))
         with pytest.raises(Unreadable, match="already read"):
             m.open()

@@ -7,7 +7,17 @@ import io
 
 import pytest
 from cfb_writer import build_encrypted_ooxml, build_msg, write_cfb
-from extract_helpers import make_docx, make_eml, make_gzip, make_pdf, make_pptx, make_tar, make_xlsx, make_zip
+from extract_helpers import (
+    NoSeek,
+    make_docx,
+    make_eml,
+    make_gzip,
+    make_pdf,
+    make_pptx,
+    make_tar,
+    make_xlsx,
+    make_zip,
+)
 
 from scanners.extract import KINDS, detect_kind, detect_kind_stream, get_extractor
 
@@ -87,18 +97,6 @@ def test_detect_kind_stream_restores_position() -> None:
 
 def test_sniff_judges_a_non_seekable_stream_by_its_head_and_gives_it_back() -> None:
     from scanners.extract import sniff
-
-    class NoSeek(io.RawIOBase):
-        def __init__(self, data: bytes) -> None:
-            self._b = io.BytesIO(data)
-
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, b):  # type: ignore[no-untyped-def,override]
-            d = self._b.read(len(b))
-            b[: len(d)] = d
-            return len(d)
 
     data = b"name,email\nJane,jane@example.com\nBob,bob@example.org\n" * 3000
     kind, stream = sniff(io.BufferedReader(NoSeek(data)), "x")  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from cfb_writer import build_msg
-from extract_helpers import make_eml, read_all, walk
+from extract_helpers import NoSeek, make_eml, read_all, walk
 
 from scanners.extract import Limits, Member
 from scanners.extract import eml as ex
@@ -70,22 +70,11 @@ Body three
 """
 
 
-class _NoSeek(io.RawIOBase):
-    def __init__(self, data: bytes) -> None:
-        self._b = io.BytesIO(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b):  # type: ignore[no-untyped-def,override]
-        d = self._b.read(len(b))
-        b[: len(d)] = d
-        return len(d)
 
 
 @pytest.mark.parametrize("seekable", [True, False])
 def test_mbox_messages_are_numbered_in_file_order(seekable: bool) -> None:
-    stream = io.BytesIO(MBOX) if seekable else io.BufferedReader(_NoSeek(MBOX))
+    stream = io.BytesIO(MBOX) if seekable else io.BufferedReader(NoSeek(MBOX))
     members = list(mx.extract(stream, Limits()))
     assert [m.name for m in members] == ["1", "2", "3"]
     bodies = [read_all(m.open()) for m in members]
@@ -104,7 +93,7 @@ def test_mbox_paths_through_the_walk() -> None:
 
 def test_mbox_message_bigger_than_the_buffer_is_skipped_when_not_seekable() -> None:
     data = b"From a@b Mon Jan  1 00:00:00 2024\nSubject: big\n\n" + b"x" * 5000 + b"\n"
-    members = list(mx.extract(io.BufferedReader(_NoSeek(data)), Limits(max_member_buffer=1000)))
+    members = list(mx.extract(io.BufferedReader(NoSeek(data)), Limits(max_member_buffer=1000)))
     with pytest.raises(Skipped, match="too large"):
         members[0].open()
 

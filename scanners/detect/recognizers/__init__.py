@@ -9,8 +9,13 @@ attribute) is the cheap regex the prefilter uses when the rule gives no ``anchor
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from presidio_analyzer import EntityRecognizer
+from presidio_analyzer import EntityRecognizer, LocalRecognizer
+
+if TYPE_CHECKING:
+    from scanners.detect.rules import Rule
 
 
 def class_name(module: str) -> str:
@@ -30,3 +35,21 @@ def recognizer_class(name: str) -> type[EntityRecognizer]:
     if not isinstance(cls, type) or not issubclass(cls, EntityRecognizer):
         raise LookupError(f"recognizer module '{name}' has no class {class_name(name)}")
     return cls
+
+
+class RuleRecognizer(LocalRecognizer):
+    """A Python recognizer a YAML rule names: its entity type, name and context come from the rule
+    (the class defaults serve when it is built without one)."""
+
+    ENTITY = ""
+    CONTEXT: Sequence[str] = ()
+
+    def __init__(self, rule: Rule | None = None) -> None:
+        super().__init__(
+            supported_entities=[rule.entity_type if rule else self.ENTITY],
+            name=rule.id if rule else type(self).__name__,
+            context=list(rule.context) if rule else list(self.CONTEXT),
+        )
+
+    def load(self) -> None:
+        """Nothing to load: no model, no files."""

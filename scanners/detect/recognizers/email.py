@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import regex
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
+from scanners.detect.recognizers import RuleRecognizer
 from scanners.detect.rules import Rule
 
 if TYPE_CHECKING:
@@ -26,22 +27,17 @@ _BEFORE_BAD = frozenset("./+-=%\\")
 _LOOK_BACK = 80
 
 
-class EmailRecognizer(LocalRecognizer):
+class EmailRecognizer(RuleRecognizer):
     """RFC-ish addresses (Unicode local parts and IDN domains allowed)."""
 
     ANCHOR = "@"
+    ENTITY = "EMAIL_ADDRESS"
+    CONTEXT = ("email",)
     SCORE = 0.7
 
     def __init__(self, rule: Rule | None = None) -> None:
         self.score = self.SCORE
-        super().__init__(
-            supported_entities=[rule.entity_type if rule else "EMAIL_ADDRESS"],
-            name=rule.id if rule else "EmailRecognizer",
-            context=list(rule.context) if rule else ["email"],
-        )
-
-    def load(self) -> None:
-        pass
+        super().__init__(rule)
 
     def analyze(
         self,

@@ -12,9 +12,9 @@ import re
 from typing import TYPE_CHECKING
 
 import regex
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
-from scanners.detect.rules import Rule
+from scanners.detect.recognizers import RuleRecognizer
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -34,21 +34,13 @@ def _stands_alone(text: str, start: int, end: int) -> bool:
     return before not in "[(,:" and after not in "])," and not after.isalnum()
 
 
-class IpAddressRecognizer(LocalRecognizer):
+class IpAddressRecognizer(RuleRecognizer):
     """IP addresses; the rule's validators (``ip``) keep only real ones."""
 
     ANCHOR = r"\d\.\d{1,3}\.\d|:[0-9A-Fa-f]{0,4}:"
+    ENTITY = "IP_ADDRESS"
+    CONTEXT = ("ip",)
     SCORE = 0.6
-
-    def __init__(self, rule: Rule | None = None) -> None:
-        super().__init__(
-            supported_entities=[rule.entity_type if rule else "IP_ADDRESS"],
-            name=rule.id if rule else "IpAddressRecognizer",
-            context=list(rule.context) if rule else ["ip"],
-        )
-
-    def load(self) -> None:
-        pass
 
     def analyze(
         self,

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 import phonenumbers
 import regex
 from phonenumbers import NumberParseException
-from presidio_analyzer import LocalRecognizer, RecognizerResult
+from presidio_analyzer import RecognizerResult
 
+from scanners.detect.recognizers import RuleRecognizer
 from scanners.detect.rules import Rule
 
 if TYPE_CHECKING:
@@ -41,13 +42,14 @@ _IP_LIKE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _DIGITS = re.compile(r"\d")
 
 
-class PhoneRecognizer(LocalRecognizer):
+class PhoneRecognizer(RuleRecognizer):
     """Phone numbers for the regions in ``REGIONS`` plus any number written with its country code."""
 
     ANCHOR = r"\d\d[\d \-.:]{3,}\d"
     ACCEPTS_CONTEXT = True
-    CONTEXT = ["phone", "telephone", "tel", "mobile", "cell", "cellphone", "whatsapp", "contact", "call",
-               "number", "fax", "sms", "viber", "signal", "telegram"]
+    ENTITY = "PHONE_NUMBER"
+    CONTEXT = ("phone", "telephone", "tel", "mobile", "cell", "cellphone", "whatsapp", "contact", "call",
+               "number", "fax", "sms", "viber", "signal", "telegram")
     #: Where a national number (no +country code) is looked up, in order.
     REGIONS = ("US", "IN", "PH", "KE", "NG", "BR", "GB", "DE", "FR", "NL", "ES", "IT", "PL", "CA", "MX",
                "CN", "JP", "IL", "PK", "ID", "ZA", "EG", "UA")
@@ -58,17 +60,9 @@ class PhoneRecognizer(LocalRecognizer):
 
     def __init__(self, rule: Rule | None = None) -> None:
         self.window = rule.context_window if rule else 48
-        context = list(rule.context) if rule and rule.context else self.CONTEXT
-        super().__init__(
-            supported_entities=[rule.entity_type if rule else "PHONE_NUMBER"],
-            name=rule.id if rule else "PhoneRecognizer",
-            context=context,
-        )
-        words = "|".join(re.escape(w.lower()) for w in context)
+        super().__init__(rule)
+        words = "|".join(re.escape(w.lower()) for w in self.context or self.CONTEXT)
         self._context_re = re.compile(rf"(?<![a-z0-9])(?:{words})(?![a-z0-9])")
-
-    def load(self) -> None:
-        pass
 
     def analyze(
         self,
