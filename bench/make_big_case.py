@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from spill.case import Case, FileResult, FindingRow, file_id
+from spill.case import Case
 from spill.mask import mask
-from spill.model import Category, FileRecord, FileStatus, Severity
+from spill.model import Category, FileRecord, FileResult, FileStatus, Finding, Severity, file_id
 
 FIRST = ["Priya", "Arjun", "Maria", "Chen", "Fatima", "Lucas", "Aisha", "Diego", "Mei", "Omar", "Sofia", "Ravi",
          "Grace", "Kwame", "Elena", "Tariq", "Ana", "Joon", "Leila", "Marco", "Nadia", "Ivan", "Zara", "Sipho"]
@@ -76,7 +76,7 @@ class _Doc:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.rows: list[FindingRow] = []
+        self.rows: list[Finding] = []
         self.pos = 0
         self.line = 1
 
@@ -90,7 +90,7 @@ class _Doc:
         ctx_off = 0
         for (text, etype, cat, sev), m in zip(parts, masked, strict=True):
             if etype and cat and sev:
-                self.rows.append(FindingRow(
+                self.rows.append(Finding(
                     path=self.path, entity_type=etype, category=cat, severity=sev,
                     score=0.85, rule=f"{rule_prefix}.{cat.value}.{etype.lower()}", start=raw_off,
                     end=raw_off + len(text), line=self.line, location=dict(location or {}),
@@ -151,7 +151,7 @@ def _kinds(rng: random.Random, people: list[Contractor], weights: list[float]
         lab = LABS[k % len(LABS)]
         path = f"projects/{lab.lower().replace(' ', '-')}/batch-{k % 37:02d}/task_{k:06d}.json"
         doc = _Doc(path)
-        doc.rows.append(FindingRow(
+        doc.rows.append(Finding(
             path=path, entity_type="LAB_RUBRIC", category=Category.LAB_IP, severity=Severity.HIGH, score=0.9,
             rule="spill.lab_ip.rubric", start=None, end=None, line=None, location={}, preview=None,
             context=f"Rubric for {lab}: score the response 1-7 on helpfulness…", ctx_start=None, ctx_end=None,
@@ -220,7 +220,7 @@ def build_case(out: Path, n: int, *, seed: int = 7, finish: bool = True, batch_f
         weights.append(total_w)
     kinds = _kinds(rng, people, weights)
     with Case.create(out) as case:
-        scan = case.begin_scan("/evidence/vendor-share", {"jobs": 8, "synthetic": True}, "synthetic-rules",
+        scan = case.scans.begin("/evidence/vendor-share", {"jobs": 8, "synthetic": True}, "synthetic-rules",
                                "synthetic")
         plan = [(kind, max(1, round(n * share / PER_FILE[kind]))) for kind, share in MIX]
         plan.append(("problem", max(5, sum(c for _k, c in plan) // 50)))
@@ -237,15 +237,15 @@ def build_case(out: Path, n: int, *, seed: int = 7, finish: bool = True, batch_f
                 written += len(res.findings)
             counters[kind] += 1
             if len(batch) >= batch_files:
-                case.write_results(batch, scan, "synthetic-rules")
+                case.scans.write_results(batch, scan, "synthetic-rules")
                 batch = []
                 if report:
                     report(f"{written:,} findings written ({time.perf_counter() - started:.0f}s)")
         if batch:
-            case.write_results(batch, scan, "synthetic-rules")
-        people_found = case.link_subjects()
+            case.scans.write_results(batch, scan, "synthetic-rules")
+        people_found = case.people.link()
         if finish:
-            case.finish_scan(scan, "finished", {"findings": written, "subjects": people_found})
+            case.scans.finish(scan, "finished", {"findings": written, "subjects": people_found})
         if report:
             report(f"done: {written:,} findings, {people_found:,} people, {time.perf_counter() - started:.0f}s")
 

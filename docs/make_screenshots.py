@@ -64,11 +64,12 @@ async def shoot(case: Path, out: Path) -> None:
 
 
 def main() -> int:
-    import spill.case
+    import spill.case.store
+    import spill.clock
 
     # reproducible pictures: a fixed clock and a fixed case key (fingerprints, people ids)
-    spill.case.utcnow = lambda: "2026-01-15T09:30:00.000+00:00"
-    spill.case.secrets.token_bytes = lambda n: bytes([7]) * n  # type: ignore[assignment]
+    spill.clock.utcnow = lambda: "2026-01-15T09:30:00.000+00:00"
+    spill.case.store.secrets.token_bytes = lambda n: bytes([7]) * n  # type: ignore[assignment]
     out = ROOT / "docs"
     with tempfile.TemporaryDirectory() as tmp:
         case = Path(tmp) / "vendor-share.db"

@@ -24,10 +24,9 @@ from typing import BinaryIO
 from scanners.extract import get_extractor
 from scanners.extract.base import Budget, Limits, Member, budget_scope
 from scanners.extract.kinds import detect_kind_stream
-from spill.case import FileResult, FindingRow, file_id
 from spill.errors import Skipped, Unreadable
 from spill.mask import mask, mask_context
-from spill.model import FileRecord, FileStatus, Segment
+from spill.model import FileRecord, FileResult, FileStatus, Finding, Segment, file_id
 
 DETECT_BATCH_SEGMENTS = 512
 DETECT_BATCH_CHARS = 2_000_000
@@ -136,11 +135,11 @@ class DocumentScanner:
         if rubric_parts:
             verdict = self.detector.classify("\n".join(rubric_parts), path)
             if verdict is not None:
-                result.findings.append(FindingRow(
+                result.findings.append(Finding(
                     path=path, entity_type=verdict.entity_type, category=verdict.category,
-                    severity=verdict.severity, score=verdict.score, rule=verdict.rule, start=None, end=None,
-                    line=None, location={}, preview=verdict.client or "(client not named)", context=None,
-                    ctx_start=None, ctx_end=None, value=None, client=verdict.client, signals=verdict.signals))
+                    severity=verdict.severity, score=verdict.score, rule=verdict.rule,
+                    preview=verdict.client or "(client not named)", client=verdict.client,
+                    signals=verdict.signals))
 
     def _scan_member(self, member: Member, parent_path: str, parent_id: str, depth: int,
                      results: list[FileResult]) -> None:
@@ -194,7 +193,7 @@ class DocumentScanner:
                 value = seg.text[d.start:d.end]
                 context, c_start, c_end = mask_context(seg.text, (d.start, d.end), spans, d.entity_type)
                 line = seg.line + seg.text.count("\n", 0, d.start) if seg.line is not None else None
-                result.findings.append(FindingRow(
+                result.findings.append(Finding(
                     path=path, entity_type=d.entity_type, category=d.category, severity=d.severity,
                     score=d.score, rule=d.rule, start=offset + d.start, end=offset + d.end, line=line,
                     location=dict(seg.locator), preview=mask(value, d.entity_type), context=context,

@@ -27,15 +27,14 @@ from scanners.document import ScanTask
 from scanners.extract.base import Limits
 from scanners.pool import Failed, Finished, ProcessPool, Started, WorkerConfig
 from scanners.walk import Entry, sha256_file, walk
-from spill.case import Case, FileResult, file_id
+from spill.case import Case
 from spill.errors import UsageError
-from spill.model import FileRecord, FileStatus
+from spill.model import FileRecord, FileResult, FileStatus, KnownFile, file_id
 
 BATCH_FILES = 32  # small files travel to a worker together
 BATCH_BYTES = 4 * 1024 * 1024
 WRITE_EVERY_FILES = 200
 WRITE_EVERY_SECONDS = 1.0
-FINAL = {"done", "skipped", "error"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +84,6 @@ class Progress:
 @dataclass(frozen=True, slots=True)
 class ScanSummary:
     progress: Progress
-    interrupted: bool
     scan_id: int
 
 
@@ -97,12 +95,12 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     root = options.root.resolve()
     if not root.is_dir():
         raise UsageError(f"cannot scan {options.root}: not a folder")
-    previous = case.last_scan()
+    previous = case.scans.last()
     if previous is not None and Path(previous.root) != root:
         raise UsageError(f"case {case.path} holds a scan of {previous.root}, not {root}; use a new --case")
     rules = load_rules(options.rule_dirs)
     rules_fp = rules_fingerprint(rules, options.use_ner)
-    scan_id = case.begin_scan(str(root), options.as_json(), rules_fp, model_version())
+    scan_id = case.scans.begin(str(root), options.as_json(), rules_fp, model_version())
     state = Progress()
     jobs = options.jobs or os.cpu_count() or 1
     counter = threading.Thread(target=_count_share, args=(root, state), daemon=True)
@@ -115,17 +113,17 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
         state.worker_peak_rss, state.workers_started = pool.peak_rss, pool.started
         pool.terminate()
         run.flush()
-        case.finish_scan(scan_id, "interrupted", _counts(state))
+        case.scans.finish(scan_id, "interrupted", _counts(state))
         raise
     pool.close()
     state.worker_peak_rss = pool.peak_rss
     state.workers_started = pool.started
     if run.changed or previous is None or previous.status != "finished":
-        case.link_subjects()  # a share that did not change keeps its people (seconds on 10^5 findings)
+        case.people.link()  # a share that did not change keeps its people (seconds on 10^5 findings)
     state.finished = True
-    case.finish_scan(scan_id, "finished", _counts(state))
+    case.scans.finish(scan_id, "finished", _counts(state))
     run.report()
-    return ScanSummary(state, False, scan_id)
+    return ScanSummary(state, scan_id)
 
 
 class _Run:
@@ -135,8 +133,8 @@ class _Run:
                  pool: ProcessPool, state: Progress, progress: Callable[[Progress], None]) -> None:
         self.case, self.options, self.root, self.scan_id, self.rules_fp = case, options, root, scan_id, rules_fp
         self.pool, self.state, self.progress = pool, state, progress
-        self.known = case.known_files()
-        self.by_sha = case.done_sha256()  # sha256 → path of the copy that was scanned
+        self.known = case.scans.known_files()
+        self.by_sha = case.scans.done_sha256()  # sha256 → path of the copy that was scanned
         self.in_flight: dict[str, str] = {}  # sha256 → path being scanned now
         self.waiting: dict[str, list[tuple[Entry, str]]] = {}  # copies waiting for their original
         self.pending: list[FileResult] = []
@@ -204,8 +202,8 @@ class _Run:
                 self._record_now(entry, None, status, entry.skip_reason)
                 continue
             known = self.known.get(entry.path)
-            if known and self._trusts_mtime() and _same_stat(known, entry) and known[3] in FINAL \
-                    and known[4] == self.rules_fp:
+            if known and self._trusts_mtime() and _same_stat(known, entry) and known.final \
+                    and known.rules_fingerprint == self.rules_fp:
                 self._unchanged(entry)
                 continue
             try:
@@ -216,7 +214,7 @@ class _Run:
             except OSError as err:
                 self._record_now(entry, None, FileStatus.ERROR, f"unreadable: {err.strerror or err}")
                 continue
-            if known and known[2] == sha and known[3] in FINAL and known[4] == self.rules_fp:
+            if known and known.sha256 == sha and known.final and known.rules_fingerprint == self.rules_fp:
                 self._unchanged(entry)
                 continue
             original = self.by_sha.get(sha)
@@ -251,8 +249,8 @@ class _Run:
         rec = FileRecord(id=file_id(entry.path), path=entry.path, parent=None, sha256=sha, size=entry.size,
                          mtime=entry.mtime, kind=None, status=FileStatus.DONE, reason=None)
         if entry.path in self.known:
-            self.case.forget_members(entry.path)
-        self.case.link_duplicate(rec, original, self.scan_id, self.rules_fp)
+            self.case.scans.forget_members(entry.path)
+        self.case.scans.link_duplicate(rec, original, self.scan_id, self.rules_fp)
         self.changed = True
         self.state.duplicates += 1
         self.state.files_done += 1
@@ -290,11 +288,11 @@ class _Run:
         if self.pending_members_of:
             for path in self.pending_members_of:
                 if any(r.file.path == path for r in self.pending):
-                    self.case.forget_members(path)
+                    self.case.scans.forget_members(path)
             self.pending_members_of = [
                 p for p in self.pending_members_of if not any(r.file.path == p for r in self.pending)]
         if self.pending:
-            self.case.write_results(self.pending, self.scan_id, self.rules_fp, self.options.store_values)
+            self.case.scans.write_results(self.pending, self.scan_id, self.rules_fp, self.options.store_values)
             self.pending = []
             self.changed = True
         self.last_write = time.monotonic()
@@ -302,7 +300,7 @@ class _Run:
     def _vanished(self) -> None:
         gone = [p for p in self.known if p not in self.seen]
         if gone:
-            self.case.mark_vanished(gone, self.scan_id)
+            self.case.scans.mark_vanished(gone, self.scan_id)
             self.changed = True
 
     def _maybe_report(self) -> None:
@@ -317,9 +315,9 @@ class _Run:
         self.progress(self.state)
 
 
-def _same_stat(known: tuple[Any, ...], entry: Entry) -> bool:
-    return known[0] == entry.size and known[1] is not None and entry.mtime is not None \
-        and abs(known[1] - entry.mtime) < 1e-6
+def _same_stat(known: KnownFile, entry: Entry) -> bool:
+    return known.size == entry.size and known.mtime is not None and entry.mtime is not None \
+        and abs(known.mtime - entry.mtime) < 1e-6
 
 
 def _count_share(root: Path, state: Progress) -> None:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from scanners.document import ScanTask
 from scanners.extract.base import Limits
+from spill.model import FileResult
 
 POLL_SECONDS = 0.2
 
@@ -43,7 +44,7 @@ class Started:
 @dataclass(frozen=True, slots=True)
 class Finished:
     task: ScanTask
-    results: list[Any]  # list[spill.case.FileResult]
+    results: list[FileResult]
 
 
 @dataclass(frozen=True, slots=True)

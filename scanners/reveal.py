@@ -1,6 +1,7 @@
-"""Re-read a finding's raw value from the evidence, on an explicit request.
+"""A finding's raw value, on an explicit request: the one reveal policy every caller uses.
 
-The case keeps no raw values; a reveal walks from the top-level file (checking its
+A value stored with ``--store-values`` is shown when it still matches its fingerprint;
+otherwise (the default: the case keeps no raw values) a reveal walks from the top-level file (checking its
 sha256 against the case, so a changed source is reported rather than shown) through
 any archive or mail members to the object, re-extracts it with the same offsets the
 scan used, and checks the value against the finding's keyed fingerprint.
@@ -26,8 +27,13 @@ class RevealError(SpillError):
 
 
 def reveal(case: Case, finding: Finding, root: Path | None = None, limits: Limits | None = None) -> str:
-    """The raw value of ``finding``, re-read from the source and checked against its fingerprint."""
+    """The raw value of ``finding``: stored, or re-read from the source; always checked against its fingerprint.
+
+    The caller logs the reveal (``Action.REVEAL``) before showing the value.
+    """
     start, end, fingerprint = _span(finding)
+    if _stored(case, finding):
+        return finding.value  # type: ignore[return-value]
     root = _root(case, root)
     limits = limits or Limits()
     top, *members = finding.path.split(CONTAINER_SEPARATOR)
@@ -55,6 +61,8 @@ class BulkRevealer:
 
     def __call__(self, finding: Finding) -> str:
         start, end, fingerprint = _span(finding)
+        if _stored(self.case, finding):
+            return finding.value  # type: ignore[return-value]
         root = self._root = _root(self.case, self._root)
         top, *members = finding.path.split(CONTAINER_SEPARATOR)
         if top not in self._checked_tops:
@@ -103,15 +111,20 @@ def _span(finding: Finding) -> tuple[int, int, str]:
     return finding.start, finding.end, finding.fingerprint
 
 
+def _stored(case: Case, finding: Finding) -> bool:
+    """A value stored with --store-values that still matches its fingerprint."""
+    return finding.value is not None and case.matches_fingerprint(finding.value, finding.fingerprint)
+
+
 def _root(case: Case, root: Path | None) -> Path:
-    root = root or case.scan_root()
+    root = root or case.scans.root()
     if root is None:
         raise RevealError("the case has no scan root; cannot find the evidence")
     return root
 
 
 def _check_source(case: Case, root: Path, top: str) -> None:
-    record = case.get_file(top)
+    record = case.scans.get_file(top)
     try:
         current = sha256_file(fs_path(root, top))
     except OSError as err:

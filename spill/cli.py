@@ -156,7 +156,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     finally:
         reporter.close()
-    counts = case.counts()
+    counts = case.reports.counts()
     case.close()
     p = summary.progress
     cats = ", ".join(f"{k} {v}" for k, v in sorted(counts["by_category"].items())) or "none"
@@ -169,6 +169,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
+    from scanners.reveal import reveal
     from spill import netguard
     from spill.case import Case
 
@@ -176,21 +177,29 @@ def cmd_triage(args: argparse.Namespace) -> int:
     netguard.install(True)
     from tui.app import run_triage
 
-    run_triage(args.case, args.analyst, _revealer(args.case))
+    run_triage(args.case, args.analyst, reveal)
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from spill.case import Case
+    from scanners.reveal import BulkRevealer
+    from spill.case import Case, default_analyst
+    from spill.model import Action
     from spill.report.export import export_rows, write_csv, write_jsonl
 
     case = Case.open(args.case, readonly=not args.reveal)
     problems: list[str] = []
-    revealer = _revealer_for(case) if args.reveal else None
-    rows = export_rows(case, statuses=args.status, revealer=revealer, problems=problems)
-    with _output(args.output) as out:
-        n = (write_jsonl if args.format == "jsonl" else write_csv)(rows, out)
-    case.close()
+    revealed: list[str] = []
+    revealer = BulkRevealer(case) if args.reveal else None
+    rows = export_rows(case, statuses=args.status, revealer=revealer, problems=problems, revealed=revealed)
+    try:
+        with _output(args.output) as out:
+            n = (write_jsonl if args.format == "jsonl" else write_csv)(rows, out)
+    finally:
+        if revealed:  # every value that left the evidence is in the decision log
+            case.log.decide(revealed, action=Action.REVEAL, after=None, analyst=default_analyst(),
+                            reason=f"spill export --reveal ({args.format})", skip_unchanged=False)
+        case.close()
     if args.output:
         print(f"spill: exported {n} findings to {args.output}", file=sys.stderr)
     if problems:
@@ -235,11 +244,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from spill.case import Case
 
     case = Case.open(args.case, readonly=True)
-    root = args.root or case.scan_root()
+    root = args.root or case.scans.root()
     if root is None:
         raise UsageError(f"{args.case} has no scan to verify")
     changed = missing = same = 0
-    for rec in case.iter_files(top_level_only=True):
+    for rec in case.scans.iter_files(top_level_only=True):
         if rec.sha256 is None:
             continue
         try:
@@ -253,10 +262,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
             changed += 1
         else:
             same += 1
-    chain = case.verify_chain()
+    chain = case.log.verify()
     for line in chain:
         print(f"log      {line}")
-    n_decisions = len(case.decisions())
+    n_decisions = case.log.count()
     case.close()
     ok = not (changed or missing or chain)
     print(f"spill: {same} files unchanged, {changed} changed, {missing} missing; decision log "
@@ -265,23 +274,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- helpers
-def _revealer(case_path: Path):
-    from scanners.reveal import reveal
-    from spill.case import Case
-
-    def reveal_finding(finding):  # a fresh connection: the TUI calls this from worker threads
-        with Case.open(case_path, readonly=True) as case:
-            return reveal(case, finding)
-
-    return reveal_finding
-
-
-def _revealer_for(case):
-    from scanners.reveal import BulkRevealer
-
-    return BulkRevealer(case)
-
-
 def _limits(args: argparse.Namespace, base):
     import dataclasses
 

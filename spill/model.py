@@ -1,8 +1,14 @@
-"""Records shared by the scanner, the case store, the reports and the TUI."""
+"""Records shared by the scanner, the case store, the reports and the TUI.
+
+One record per concept, with field names equal to the case file's column names, so a
+row is read by name (``Finding(**row)``) and a record is written by name. Nothing here
+touches SQLite: workers import these records without importing the store.
+"""
 
 from __future__ import annotations
 
 import enum
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,12 +29,10 @@ class Severity(enum.StrEnum):
     HIGH = "high"
     CRITICAL = "critical"
 
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
 
-
-_SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
+#: Worst first: the order of the triage table, the groups and the reports.
+SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
+SEVERITY_BY_RANK = {rank: sev for sev, rank in SEVERITY_RANK.items()}
 
 
 class Status(enum.StrEnum):
@@ -47,6 +51,28 @@ class FileStatus(enum.StrEnum):
     SKIPPED = "skipped"
 
 
+class Action(enum.StrEnum):
+    """A triage action: what the decision log records and what undo reverts."""
+
+    STATUS = "status"
+    SEVERITY = "severity"
+    NOTE = "note"
+    REVEAL = "reveal"
+
+    @property
+    def column(self) -> str | None:
+        """The findings column the action changes (None: it changes nothing, e.g. a reveal)."""
+        return None if self is Action.REVEAL else self.value
+
+    def check(self, after: str | None) -> None:
+        """Raise ValueError when ``after`` is not a value this action can set."""
+        if self is Action.STATUS and after not in set(Status):
+            raise ValueError(f"unknown status {after!r}")
+        if self is Action.SEVERITY and after not in set(Severity):
+            raise ValueError(f"unknown severity {after!r}")
+
+
+# ---------------------------------------------------------------- scanning
 @dataclass(frozen=True, slots=True)
 class Segment:
     """A piece of extracted text and where it came from.
@@ -75,7 +101,7 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """One detected value in one segment, before it is stored (offsets are in the segment)."""
+    """What a detector reports: one value in one segment (offsets in the segment, not yet a finding)."""
 
     entity_type: str
     start: int
@@ -101,29 +127,44 @@ class DocumentDetection:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A stored finding: what the case file keeps (never the raw value by default)."""
+    """A finding, from the worker that made it to the export: one record, the ``findings`` row.
 
-    id: str
-    file_id: str
+    A worker fills what it knows (``value`` travels to the writer in memory only); the writer
+    derives ``id``, ``file_id`` and ``fingerprint`` and stores ``value`` only with
+    ``--store-values``. ``start``/``end`` are offsets in the file's extracted text;
+    ``ctx_start``/``ctx_end`` say where the masked preview sits inside ``context``.
+    A query may load only some columns (a table page): the rest keep their defaults.
+    """
+
     path: str
     entity_type: str
     category: Category
     severity: Severity
     score: float
     rule: str
-    status: Status
-    start: int | None
-    end: int | None
-    line: int | None
-    location: dict[str, Any]
-    preview: str | None
-    context: str | None
-    fingerprint: str | None
-    file_sha256: str
-    subject: str | None = None
+    start: int | None = None
+    end: int | None = None
+    line: int | None = None
+    location: dict[str, Any] = field(default_factory=dict)
+    preview: str | None = None
+    context: str | None = None
+    ctx_start: int | None = None
+    ctx_end: int | None = None
+    value: str | None = None
+    record: str | None = None
     client: str | None = None
     signals: tuple[str, ...] = ()
-    value: str | None = None  # only set for --store-values cases or a reveal
+    id: str = ""
+    file_id: str = ""
+    status: Status = Status.OPEN
+    fingerprint: str | None = None
+    subject: str | None = None
+    note: str | None = None
+    file_sha256: str = ""  # of the containing file (joined from ``files``)
+
+    @property
+    def document_level(self) -> bool:
+        return self.start is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +181,196 @@ class FileRecord:
     status: FileStatus
     reason: str | None = None
     duplicate_of: str | None = None
+
+
+@dataclass(slots=True)
+class FileResult:
+    """Everything one file (or archive member) produced, written in one transaction."""
+
+    file: FileRecord
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class KnownFile:
+    """A top-level file as the case last recorded it (what a re-scan compares against)."""
+
+    path: str
+    size: int | None
+    mtime: float | None
+    sha256: str | None
+    status: FileStatus
+    rules_fingerprint: str | None
+
+    @property
+    def final(self) -> bool:
+        return self.status in (FileStatus.DONE, FileStatus.SKIPPED, FileStatus.ERROR)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanInfo:
+    id: int
+    root: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One entry of the append-only decision log."""
+
+    seq: int
+    at: str
+    analyst: str
+    action: str
+    finding_id: str
+    before: str | None
+    after: str | None
+    reason: str | None
+    batch: str | None
+    prev_hash: str
+    hash: str
+
+
+def file_id(path: str) -> str:
+    """A file's stable id: derived from its path, so a re-scan finds the same row."""
+    return hashlib.sha1(path.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+
+
+def finding_id(file_sha256: str, path: str, rule: str, entity_type: str, start: int | None,
+               end: int | None) -> str:
+    """A finding's stable id: the same bytes, rule and span give the same id in every scan."""
+    key = f"{file_sha256}|{path}|{rule}|{entity_type}|{start}|{end}"
+    return hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+
+
+# ---------------------------------------------------------------- triage
+GROUP_BY = ("value", "rule", "file", "folder")
+"""What a group decision can span: one value (fingerprint), one rule, one file, one folder."""
+
+SORTS = ("severity", "path", "type", "status")
+
+
+@dataclass(frozen=True, slots=True)
+class FindingQuery:
+    """What the findings table shows: filters (ANDed; values within one filter ORed), sort, group drill-in.
+
+    ``path_glob`` is a glob over the file path (``*`` crosses folders; a pattern without
+    ``*?[`` matches anywhere in the path); ``text`` matches words (and word prefixes) of the
+    path, the masked preview or the masked context. ``group_by``/``group_key`` restrict to
+    the members of one group from the grouping queries.
+    """
+
+    entity_types: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    path_glob: str = ""
+    text: str = ""
+    subject: str = ""
+    group_by: str = ""
+    group_key: str = ""
+    sort: str = "severity"
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FindingPage:
+    offset: int
+    rows: list[Finding]
+    total: int | None  # known when the page tells it; else ask for the count
+
+
+@dataclass(frozen=True, slots=True)
+class FindingGroup:
+    """Findings sharing a value, rule, file or folder; deciding the group decides them all."""
+
+    by: str
+    key: str
+    label: str
+    entity_type: str | None
+    count: int
+    open: int
+    worst: Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A data subject (contractor) and how much of theirs is exposed."""
+
+    id: str
+    label: str
+    anchor: str | None
+    findings: int
+    files: int
+    worst: Severity
+    entity_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonExposure:
+    person: Person
+    what: list[tuple[str, str, int, Severity]]  # entity type, masked value, findings, worst severity
+    where: list[tuple[str, int, Severity]]       # path, findings, worst severity
+
+
+@dataclass(frozen=True, slots=True)
+class FindingDetail:
+    """Everything the detail pane shows about one finding (all masked)."""
+
+    finding: Finding
+    file: FileRecord | None
+    same_file: list[Finding]
+    same_file_total: int
+    person: Person | None
+    history: list[Decision]
+
+
+@dataclass(frozen=True, slots=True)
+class FileStats:
+    id: str
+    path: str
+    parent: str | None
+    kind: str | None
+    status: FileStatus
+    reason: str | None
+    sha256: str | None
+    size: int | None
+    findings: int
+    worst: Severity | None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOverview:
+    case_name: str
+    scan: ScanInfo | None
+    files: dict[str, int]                         # file status → count
+    by_category: dict[str, dict[str, int]]        # category → status → count
+    by_severity: dict[str, int]
+    rubric_clients: list[tuple[str, int, int]]    # client lab, LAB_RUBRIC findings, still open
+    people: int
+
+    @property
+    def findings(self) -> int:
+        return sum(sum(row.values()) for row in self.by_category.values())
+
+    def with_status(self, status: str) -> int:
+        return sum(row.get(status, 0) for row in self.by_category.values())
+
+
+def folder_of(path: str) -> str:
+    """The share folder a file sits in; an archive member counts in its archive's folder.
+
+    >>> folder_of("hr/2024/roster.zip!/a/b.csv")
+    'hr/2024'
+    """
+    outer = path.split("!/", 1)[0]
+    return outer.rpartition("/")[0]
+
+
+def top_folder(path: str, depth: int = 2) -> str:
+    """The first ``depth`` folders of a path ('' for the share root): the overview's folder grain."""
+    parts = folder_of(path).split("/")
+    return "/".join(parts[:depth]) if parts != [""] else ""

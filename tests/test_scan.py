@@ -89,7 +89,7 @@ def test_scan_records_every_file_with_hash_and_never_writes_into_the_share(tmp_p
     after = {p: p.stat().st_mtime_ns for p in share.rglob("*") if not p.is_symlink()}
     assert before == after
     with Case.open(tmp_path / "case.db") as c:
-        files = {f.path: f for f in c.iter_files()}
+        files = {f.path: f for f in c.scans.iter_files()}
     assert files["outside-link"].status == "skipped" and "symlink" in files["outside-link"].reason
     assert files["loop"].status == "skipped"
     assert files["a-fifo"].status == "skipped" and "fifo" in files["a-fifo"].reason
@@ -106,14 +106,14 @@ def test_rescan_reads_only_what_changed_and_keeps_decisions(tmp_path: Path) -> N
     assert scan(share, case, "--no-ner") == 0
     with Case.open(case) as c:
         target = next(f for f in c.iter_findings() if f.path == "Finance/payouts.csv" and f.entity_type == "IBAN_CODE")
-        c.decide([target.id], action="status", after="confirmed", analyst="ana")
+        c.log.decide([target.id], action="status", after="confirmed", analyst="ana")
     (share / "Finance" / "notes.txt").write_text(f"Updated.\n\nNew IBAN {IBAN}\n", encoding="utf-8")
     (share / "Email" / "bank.eml").unlink()
     (share / "Finance" / "copy.csv").write_bytes((share / "Finance" / "payouts.csv").read_bytes())
     assert scan(share, case, "--no-ner") == 0
     with Case.open(case) as c:
-        counts = c.last_scan()
-        files = {f.path: f for f in c.iter_files()}
+        counts = c.scans.last()
+        files = {f.path: f for f in c.scans.iter_files()}
         kept = c.get_finding(target.id)
         copy = [f for f in c.iter_findings() if f.path == "Finance/copy.csv"]
     assert kept is not None and kept.status == "confirmed"
@@ -175,7 +175,7 @@ def _files_written(case: Path) -> int:
 
 def _rows(case: Path) -> set[tuple]:
     conn = sqlite3.connect(case)
-    return set(conn.execute("SELECT path, entity_type, span_start, span_end, rule FROM findings"))
+    return set(conn.execute('SELECT path, entity_type, start, "end", rule FROM findings'))
 
 
 def test_kill_9_then_resume_equals_an_uninterrupted_scan(tmp_path: Path) -> None:
@@ -197,7 +197,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_scan(tmp_path: Path) -> None
     assert scan(share, killed, "--no-ner", "--resume") == 0
     assert _rows(killed) == _rows(whole)
     with Case.open(killed) as c:
-        assert sum(1 for f in c.iter_files() if f.status == "done") == 400
+        assert sum(1 for f in c.scans.iter_files() if f.status == "done") == 400
 
 
 def test_ctrl_c_exits_130_and_leaves_a_consistent_case(tmp_path: Path) -> None:
@@ -224,7 +224,7 @@ def test_verify_reports_changed_evidence_and_a_broken_log(tmp_path: Path,
     assert main(["verify", str(case)]) == 0
     with Case.open(case) as c:
         fid = next(iter(c.iter_findings())).id
-        c.decide([fid], action="status", after="confirmed", analyst="ana")
+        c.log.decide([fid], action="status", after="confirmed", analyst="ana")
     (share / "Finance" / "notes.txt").write_text("tampered", encoding="utf-8")
     capsys.readouterr()
     assert main(["verify", str(case)]) == 2

@@ -58,8 +58,8 @@ def test_archive_members_get_chained_paths_and_can_be_revealed(tmp_path: Path) -
     assert ("deliverables.zip!/batch/inner.tar.gz!/rubrics/pay.txt", IBAN) in found
     assert ("payouts.csv.gz!/payouts.csv", IBAN) in found
     with Case.open(tmp_path / "c.db") as c:
-        member = c.get_file("deliverables.zip!/batch/notes.txt")
-        assert member is not None and member.parent == c.get_file("deliverables.zip").id and member.sha256
+        member = c.scans.get_file("deliverables.zip!/batch/notes.txt")
+        assert member is not None and member.parent == c.scans.get_file("deliverables.zip").id and member.sha256
 
 
 def test_zip_bomb_and_traversal_names_are_recorded_not_followed(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_zip_bomb_and_traversal_names_are_recorded_not_followed(tmp_path: Path) 
     (share / "ok.txt").write_text(f"IBAN {IBAN}\n")
     assert _scan(share, tmp_path / "c.db") == 0
     with Case.open(tmp_path / "c.db") as c:
-        files = {f.path: f for f in c.iter_files()}
+        files = {f.path: f for f in c.scans.iter_files()}
     bomb = files["bomb.zip!/zeros.txt"]
     assert bomb.status == "skipped" and "bomb" in bomb.reason
     assert "bomb.zip!/escape.txt" in files  # sanitized, recorded under the archive

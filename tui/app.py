@@ -12,13 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from spill.case import Case, FindingQuery, default_analyst
-from spill.model import Finding
+from spill.case import Case, default_analyst
+from spill.model import Finding, FindingQuery
 from tui.commands import KeyCommands
 from tui.decisions import DecisionWriter
 from tui.screens.files import FilesScreen
@@ -29,7 +29,8 @@ from tui.screens.people import PeopleScreen
 from tui.store import CaseReader
 from tui.widgets.screen_tabs import ScreenTabs
 
-Revealer = Callable[[Finding], str]
+Revealer = Callable[[Case, Finding], str]
+"""Re-reads a finding's raw value from the evidence (scanners.reveal.reveal, handed in by the CLI)."""
 
 SCREEN_NAMES = {"overview": "Overview", "findings": "Findings", "files": "Files", "people": "People"}
 
@@ -72,17 +73,9 @@ class TriageApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.writer.start(self)
-        self.prepare_case()
 
     def on_unmount(self) -> None:
         self.writer.stop()
-
-    @work(thread=True, group="prepare")
-    def prepare_case(self) -> None:
-        # a case file from before the triage indexes gets them once (slow on a big case, so say so)
-        case = self.reader.case()
-        if case.ensure_triage_indexes():
-            self.call_from_thread(self.notify, "Built the triage indexes for this case file.", timeout=4)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

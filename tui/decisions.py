@@ -19,8 +19,9 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
-from spill.case import Case, FindingQuery
+from spill.case import Case
 from spill.errors import SpillError
+from spill.model import Action, FindingQuery
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -41,7 +42,7 @@ class Target:
 @dataclass(frozen=True, slots=True)
 class DecisionRequest:
     target: Target
-    action: str  # status | severity | note
+    action: Action
     after: str | None
     label: str  # for the notice and the undo history: "confirmed 3,000 findings (value +1 (415)…)"
     reason: str | None = None
@@ -92,7 +93,6 @@ class DecisionWriter:
         self.case_path = case_path
         self.analyst = analyst
         self._queue: queue.Queue[tuple[DecisionRequest | UndoRequest, MessagePump] | None] = queue.Queue()
-        self.busy = 0  # requests submitted and not yet answered (read on the UI thread)
 
     def start(self, app: App[object]) -> None:
         app.run_worker(self._run, thread=True, group="decision-writer", name="decision writer",
@@ -102,25 +102,24 @@ class DecisionWriter:
         self._queue.put(None)
 
     def submit(self, request: DecisionRequest | UndoRequest, reply_to: MessagePump) -> None:
-        self.busy += 1
         self._queue.put((request, reply_to))
 
     def _run(self) -> None:
         worker = get_current_worker()
         with Case.open(self.case_path) as case:
             # commits stay quick; the WAL is folded into the file while the analyst reads
-            case.defer_checkpoints()
+            case.store.defer_checkpoints()
             written_at: float | None = None
             while not worker.is_cancelled:
                 try:
                     item = self._queue.get(timeout=0.25)
                 except queue.Empty:
                     if written_at is not None and time.monotonic() - written_at > CHECKPOINT_IDLE:
-                        case.checkpoint()
+                        case.store.checkpoint()
                         written_at = None
                     continue
                 if item is None:
-                    case.checkpoint()
+                    case.store.checkpoint()
                     return
                 written_at = time.monotonic()
                 request, reply_to = item
@@ -133,17 +132,18 @@ class DecisionWriter:
 
     def _handle(self, case: Case, request: DecisionRequest | UndoRequest, reply_to: MessagePump) -> Message:
         if isinstance(request, UndoRequest):
-            new_batch = case.undo(request.batch, analyst=self.analyst)
-            ids = case.batch_findings(new_batch) if new_batch else []
+            new_batch = case.log.undo(request.batch, analyst=self.analyst)
+            ids = case.log.batch_findings(new_batch) if new_batch else []
             return self.DecisionRecorded(request, new_batch or "", len(ids), ids)
         ids = list(request.target.ids)
         for query in request.target.queries:
-            ids.extend(case.finding_ids(query))
+            ids.extend(case.triage.ids(query))
 
         def progress(done: int, total: int) -> None:
             reply_to.post_message(self.DecisionProgressed(done, total, request.label))
 
-        batch, changed = case.decide_many(
+        batch, changed = case.log.decide(
             ids, action=request.action, after=request.after, analyst=self.analyst, reason=request.reason,
+            skip_unchanged=request.action is not Action.REVEAL,
             progress=progress if len(ids) >= PROGRESS_FROM else None)
         return self.DecisionRecorded(request, batch, changed, ids)

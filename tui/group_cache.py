@@ -14,7 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
-from spill.case import FindingGroup, FindingQuery
+from spill.model import FindingGroup, FindingQuery
 
 Key = tuple[FindingQuery, str]
 

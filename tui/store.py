@@ -27,6 +27,6 @@ class CaseReader:
         case: Case | None = getattr(self._local, "case", None)
         if case is None:
             case = Case.open(self.path)
-            case.map_into_memory()
+            case.store.map_into_memory()
             self._local.case = case
         return case

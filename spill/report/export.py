@@ -18,8 +18,11 @@ Revealer = Callable[[Finding], str]
 
 
 def export_rows(case: Case, *, statuses: Sequence[str] = (), revealer: Revealer | None = None,
-                problems: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Findings as export dicts; with a revealer each value is re-read from the source."""
+                problems: list[str] | None = None, revealed: list[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Findings as export dicts; with a revealer each value is re-read from the source.
+
+    The ids of the findings whose value was revealed are appended to ``revealed`` (for the log).
+    """
     for f in case.iter_findings(statuses=statuses):
         row: dict[str, Any] = {
             "path": f.path, "entity_type": f.entity_type, "category": str(f.category),
@@ -27,18 +30,18 @@ def export_rows(case: Case, *, statuses: Sequence[str] = (), revealer: Revealer 
             "rule": f.rule, "start": f.start, "end": f.end, "line": f.line, "location": f.location,
             "fingerprint": f.fingerprint, "file_sha256": f.file_sha256, "subject": f.subject,
         }
-        document_level = f.start is None
+        document_level = f.document_level
         if document_level:
             row["client"] = f.client
             row["signals"] = list(f.signals)
         if revealer is not None:
             if document_level:
                 row["value"] = None
-            elif f.value is not None and case.matches_fingerprint(f.value, f.fingerprint):
-                row["value"] = f.value  # stored with --store-values
             else:
                 try:
                     row["value"] = revealer(f)
+                    if revealed is not None:
+                        revealed.append(f.id)
                 except SpillError as err:
                     row["reveal_error"] = str(err)
                     if problems is not None:

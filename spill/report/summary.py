@@ -12,7 +12,7 @@ from spill.case import Case
 
 
 def _sections(case: Case) -> list[tuple[str, list[str], list[list[Any]]]]:
-    d = case.report_data()
+    d = case.reports.report_data()
     c = d["counts"]
     scan = d["scan"]
     files = c["files"]

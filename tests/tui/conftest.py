@@ -15,7 +15,8 @@ from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 
-import spill.case
+import spill.case.store
+import spill.clock
 from tui.app import TriageApp
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -33,7 +34,7 @@ def anyio_backend() -> str:
 @pytest.fixture
 def frozen_case_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every timestamp the case writes (scans, decisions) is one fixed instant."""
-    monkeypatch.setattr(spill.case, "utcnow", lambda: FROZEN_AT)
+    monkeypatch.setattr(spill.clock, "utcnow", lambda: FROZEN_AT)
 
 
 @pytest.fixture
@@ -41,8 +42,8 @@ def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen_case_clock: N
     """The 50-finding sample case, with a fixed case key so fingerprints (and people ids) repeat."""
     counter = itertools.count()
     with monkeypatch.context() as m:
-        m.setattr(spill.case.secrets, "token_bytes", lambda n: bytes([7]) * n)
-        m.setattr(spill.case.uuid, "uuid4", lambda: __import__("uuid").UUID(int=next(counter)))
+        m.setattr(spill.case.store.secrets, "token_bytes", lambda n: bytes([7]) * n)
+        m.setattr(spill.case.store.uuid, "uuid4", lambda: __import__("uuid").UUID(int=next(counter)))
         return build_sample_case(tmp_path)
 
 

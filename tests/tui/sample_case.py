@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from spill.case import Case, FileResult, FindingRow, file_id
+from spill.case import Case
 from spill.errors import SpillError
 from spill.mask import mask, mask_context
-from spill.model import Category, FileRecord, FileStatus, Finding, Severity
+from spill.model import Category, FileRecord, FileResult, FileStatus, Finding, Severity, file_id
 
 SUPPORT_PHONE = "+1 (415) 555-0142"
 RULES_FP = "test-rules"
@@ -31,17 +31,21 @@ class SampleCase:
     path: Path
     share: Path
 
-    def revealer(self) -> Callable[[Finding], str]:
-        """Re-read the value from the share file at the finding's offsets (the real boundary)."""
+    def revealer(self) -> Callable[[Case, Finding], str]:
+        """Re-read the value from the share file at the finding's offsets (the real boundary), checked
+        against its fingerprint as scanners.reveal does (the sample share is flat text, not the real formats)."""
         share = self.share
 
-        def reveal(finding: Finding) -> str:
+        def reveal(case: Case, finding: Finding) -> str:
             source = share / finding.path.replace("!/", "__")
             if not source.is_file():
                 raise SpillError(f"{finding.path} is no longer in the share at {share}")
             if finding.start is None or finding.end is None:
                 raise SpillError("no span to re-read")
-            return source.read_text(encoding="utf-8")[finding.start:finding.end]
+            value = source.read_text(encoding="utf-8")[finding.start:finding.end]
+            if not case.matches_fingerprint(value, finding.fingerprint):
+                raise SpillError("the source changed since the scan: the value there no longer matches the fingerprint")
+            return value
 
         return reveal
 
@@ -73,7 +77,7 @@ def _doc(share: Path, path: str, kind: str, lines: list[tuple[list[Part], str | 
     for s, e, etype, (value, _t, cat, sev), record, location, line_no in spans:
         assert cat is not None and sev is not None
         context, c0, c1 = mask_context(text, (s, e), others, etype)
-        rows.append(FindingRow(
+        rows.append(Finding(
             path=path, entity_type=etype, category=cat, severity=sev, score=0.85,
             rule=f"spill.{cat.value}.{etype.lower()}", start=s, end=e, line=line_no, location=dict(location),
             preview=mask(value, etype), context=context, ctx_start=c0, ctx_end=c1, value=value, record=record))
@@ -115,7 +119,7 @@ def build_sample_case(root: Path, *, running: bool = False) -> SampleCase:
         ([("Score the response 1-7 on helpfulness; reviewer", None, None, None),
           ("lead@annotate-co.example", "EMAIL_ADDRESS", C, LOW)], None, {"json_path": "$.reviewer"}),
     ])
-    rubric.findings.append(FindingRow(
+    rubric.findings.append(Finding(
         path=rubric.file.path, entity_type="LAB_RUBRIC", category=Category.LAB_IP, severity=HIGH, score=0.93,
         rule="spill.lab_ip.rubric", start=None, end=None, line=None, location={}, preview=None,
         context="Score the response 1-7 on helpfulness…", ctx_start=None, ctx_end=None, value=None,
@@ -142,9 +146,9 @@ def build_sample_case(root: Path, *, running: bool = False) -> SampleCase:
     ]
     path = root / "case.db"
     with Case.create(path) as case:
-        scan = case.begin_scan("/evidence/vendor-share", {"jobs": 2}, RULES_FP, "test")
-        case.write_results(results, scan, RULES_FP)
-        case.link_subjects()
+        scan = case.scans.begin("/evidence/vendor-share", {"jobs": 2}, RULES_FP, "test")
+        case.scans.write_results(results, scan, RULES_FP)
+        case.people.link()
         if not running:
-            case.finish_scan(scan, "finished", {"findings": 50})
+            case.scans.finish(scan, "finished", {"findings": 50})
     return SampleCase(path, share)

@@ -122,7 +122,7 @@ def test_e2e_triage_in_a_real_terminal(terminal: Terminal, sample: SampleCase) -
         assert {f.status.value for f in found if f.entity_type == "PHONE_NUMBER"} == {"false_positive"}
         pan = next(f for f in found if f.entity_type == "IN_PAN")
         assert pan.status.value == "confirmed"
-        log = case.decisions()
+        log = case.log.entries()
         assert {d.analyst for d in log} == {"e2e-analyst"}
-        assert [d.action for d in case.decisions(pan.id)] == ["reveal", "status"]
-        assert case.verify_chain() == []
+        assert [d.action for d in case.log.entries(pan.id)] == ["reveal", "status"]
+        assert case.log.verify() == []

@@ -9,7 +9,8 @@ from conftest import settle, wait_for
 from sample_case import SUPPORT_PHONE, SampleCase
 from textual.pilot import Pilot
 
-from spill.case import Case, FindingSummary
+from spill.case import Case
+from spill.model import Finding
 from tui.app import TriageApp
 from tui.screens.findings import FindingsScreen
 from tui.widgets.filter_bar import FilterBar
@@ -49,16 +50,16 @@ async def test_findings_confirm_key_records_decision(make_app: Callable[..., Tri
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_findings(pilot)
         first = screen.findings_table.cursor_row
-        assert isinstance(first, FindingSummary)
+        assert isinstance(first, Finding)
         await pilot.press("c")
         await decided(pilot, screen, 0)
         assert screen.findings_table.cursor == 1  # the next finding comes up
         assert screen.findings_table.row_at(0).status.value == "confirmed"
     with Case.open(sample.path) as case:
         assert case.get_finding(first.id).status.value == "confirmed"
-        log = case.decisions(first.id)
+        log = case.log.entries(first.id)
         assert [(d.action, d.before, d.after, d.analyst) for d in log] == [("status", "open", "confirmed", "alice")]
-        assert case.verify_chain() == []
+        assert case.log.verify() == []
 
 
 async def test_findings_filter_narrows_the_table(make_app: Callable[..., TriageApp]) -> None:
@@ -119,11 +120,11 @@ async def test_group_by_value_decides_every_member(make_app: Callable[..., Triag
     with Case.open(sample.path) as case:
         phones = [f for f in case.iter_findings() if f.entity_type == "PHONE_NUMBER"]
         assert len(phones) == 30 and {f.status.value for f in phones} == {"false_positive"}
-        log = case.decisions()
+        log = case.log.entries()
         assert len(log) == 30 and len({d.batch for d in log}) == 1
         assert log[0].reason.startswith("group by value")
         assert case.matches_fingerprint(SUPPORT_PHONE, phones[0].fingerprint)
-        assert case.verify_chain() == []
+        assert case.log.verify() == []
 
 
 async def test_group_open_lists_members_and_escape_goes_back(make_app: Callable[..., TriageApp]) -> None:
@@ -191,7 +192,7 @@ async def test_select_all_in_filter_decides_every_match(make_app: Callable[..., 
         assert len(mails) == 5 and {f.status.value for f in mails} == {"confirmed"}
         others = [f for f in case.iter_findings() if f.entity_type != "EMAIL_ADDRESS"]
         assert {f.status.value for f in others} == {"open"}
-        assert case.decisions()[0].reason == "filter: type:EMAIL_ADDRESS"
+        assert case.log.entries()[0].reason == "filter: type:EMAIL_ADDRESS"
 
 
 async def test_undo_then_redo_restores_and_reapplies(make_app: Callable[..., TriageApp], sample: SampleCase) -> None:
@@ -212,11 +213,11 @@ async def test_undo_then_redo_restores_and_reapplies(make_app: Callable[..., Tri
         await pilot.pause()
         assert any("Nothing to redo" in n.message for n in app._notifications)
     with Case.open(sample.path) as case:
-        log = case.decisions(fid)
+        log = case.log.entries(fid)
         assert [(d.before, d.after) for d in log] == [("open", "confirmed"), ("confirmed", "open"),
                                                       ("open", "confirmed")]
         assert log[1].reason == f"undo {log[0].batch}"
-        assert case.verify_chain() == []
+        assert case.log.verify() == []
 
 
 async def test_reveal_shows_value_logs_it_and_hides_on_next_move(make_app: Callable[..., TriageApp],
@@ -234,7 +235,7 @@ async def test_reveal_shows_value_logs_it_and_hides_on_next_move(make_app: Calla
         assert screen.revealed is None
         assert "ABCPE1234F" not in str(screen.detail.body.render())
     with Case.open(sample.path) as case:
-        log = case.decisions(fid)
+        log = case.log.entries(fid)
         assert [(d.action, d.after, d.analyst) for d in log] == [("reveal", None, "alice")]
         assert case.get_finding(fid).status.value == "open"  # a reveal decides nothing
 
@@ -251,7 +252,7 @@ async def test_reveal_refuses_a_changed_source(make_app: Callable[..., TriageApp
                        what="the refusal")
         assert screen.revealed is None
     with Case.open(sample.path) as case:
-        assert [d for d in case.decisions() if d.action == "reveal"] == []
+        assert [d for d in case.log.entries() if d.action == "reveal"] == []
 
 
 async def test_reveal_without_a_source_says_why(make_app: Callable[..., TriageApp]) -> None:
@@ -271,12 +272,12 @@ async def test_note_and_severity_are_logged(make_app: Callable[..., TriageApp], 
         await pilot.press("n")
         await pilot.press(*"told the lab", "enter")
         await decided(pilot, screen, 0)
-        assert screen.findings_table.row_at(0).has_note
+        assert screen.findings_table.row_at(0).note is not None
         await pilot.press("up", "s", "2")  # medium
         await decided(pilot, screen, 1)
         assert screen.findings_table.row_at(0).severity.value == "medium"
     with Case.open(sample.path) as case:
-        log = case.decisions(fid)
+        log = case.log.entries(fid)
         assert [(d.action, d.after) for d in log] == [("note", "told the lab"), ("severity", "medium")]
         assert case.get_finding(fid).severity.value == "medium"
 

@@ -8,13 +8,13 @@ from collections.abc import Callable
 import pytest
 from conftest import screen_text, settle, wait_for
 from rich.console import Console
-from sample_case import RULES_FP, SampleCase, build_sample_case
+from sample_case import RULES_FP, SampleCase
 from textual.command import CommandList
 from textual.widgets import Static
 
 import tui.screens.overview as overview_module
-from spill.case import Case, FileResult
-from spill.model import FileRecord, FileStatus
+from spill.case import Case
+from spill.model import FileRecord, FileResult, FileStatus
 from tui.app import TriageApp
 from tui.screens.files import FilesScreen
 from tui.screens.findings import FindingsScreen
@@ -56,15 +56,15 @@ async def test_overview_follows_a_running_scan(running_sample: SampleCase, monke
         assert not screen.query_one("#scan-progress").has_class("-hidden")
         # the scanner writes more while the app is open
         with Case.open(running_sample.path) as case:
-            scan = case.last_scan()
+            scan = case.scans.last()
             assert scan is not None
             late = FileRecord(id="late", path="late/new.txt", parent=None, sha256="0" * 64, size=1, mtime=0.0,
                               kind="text", status=FileStatus.SKIPPED, reason="binary")
-            case.write_results([FileResult(late)], scan.id, RULES_FP)
+            case.scans.write_results([FileResult(late)], scan.id, RULES_FP)
         await wait_for(pilot, lambda: screen.overview is not None and screen.overview.files.get("skipped") == 3,
                        what="the live refresh")
         with Case.open(running_sample.path) as case:
-            case.finish_scan(scan.id, "finished", {})
+            case.scans.finish(scan.id, "finished", {})
         await wait_for(pilot, lambda: screen.overview is not None and screen.overview.scan.status == "finished",
                        what="the scan to finish")
         await pilot.pause()
@@ -179,7 +179,7 @@ async def test_palette_lists_the_screen_actions_and_runs_them(make_app: Callable
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.decisions_recorded == 1, what="the decision")
     with Case.open(sample.path) as case:
-        assert [d.after for d in case.decisions()] == ["false_positive"]
+        assert [d.after for d in case.log.entries()] == ["false_positive"]
 
 
 async def test_app_reads_under_no_color_and_at_large_sizes(sample: SampleCase, monkeypatch: pytest.MonkeyPatch
@@ -222,18 +222,3 @@ def test_tui_never_touches_sql_itself() -> None:
         for forbidden in ("import sqlite3", "sqlite_utils", "SELECT ", "UPDATE ", "INSERT ", "DELETE FROM"):
             assert forbidden not in text, f"{source.name} contains {forbidden!r}"
         assert "import scanners" not in text and "from scanners" not in text, source.name
-
-
-async def test_case_file_without_triage_indexes_gets_them(tmp_path: object) -> None:
-    from pathlib import Path
-
-    sample = build_sample_case(Path(str(tmp_path)))
-    with Case.open(sample.path) as case:
-        case.conn.execute("DROP INDEX findings_triage_order")
-    app = TriageApp(sample.path, analyst="alice")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: any("triage indexes" in n.message for n in app._notifications),
-                       what="the index notice")
-        await pilot.press("2")
-        await settle(pilot)
-        assert app.screen.findings_table.total == 51

@@ -10,8 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from spill.case import FindingGroup, FindingSummary
-from spill.model import Severity, Status
+from spill.model import Action, Finding, FindingGroup, Severity, Status
 from tui.decisions import DecisionRequest, DecisionWriter, History, Target, UndoRequest
 from tui.group_cache import GroupCache
 from tui.screens.dialogs import ConfirmDialog, NoteDialog, SeverityDialog
@@ -22,7 +21,7 @@ from tui.widgets.filter_bar import format_filter
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from spill.case import FindingQuery
+    from spill.model import FindingQuery
     from tui.app import TriageApp
     from tui.widgets.virtual_table import VirtualTable
 
@@ -62,6 +61,7 @@ class DecidingMixin:
         def load_groups(self, cursor: int = 0, *, keep_rows: bool = False) -> None: ...
         def refresh_groups(self, query: FindingQuery, by: str) -> None: ...
         def prefetch_groups(self, query: FindingQuery) -> None: ...
+        def show_revealed(self, finding_id: str) -> None: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
         def set_timer(self, delay: float, callback: Any) -> Timer: ...
 
@@ -83,15 +83,15 @@ class DecidingMixin:
             what = (f"{n:,} findings in {self.group_by} {group_label(groups[0])}" if len(groups) == 1
                     else f"{n:,} findings in {len(groups):,} groups")
             return Target(queries=queries, size_hint=n), what, f"group by {self.group_by}: {what}"
-        rows: list[FindingSummary] = list(self.selection.rows.values()) or (
-            [table.cursor_row] if isinstance(table.cursor_row, FindingSummary) else [])
+        rows: list[Finding] = list(self.selection.rows.values()) or (
+            [table.cursor_row] if isinstance(table.cursor_row, Finding) else [])
         if not rows:
             return None
         what = f"{len(rows):,} finding{'s' if len(rows) != 1 else ''}" if len(rows) > 1 else \
             f"{rows[0].entity_type} {rows[0].preview or ''}".strip()
         return Target(ids=tuple(r.id for r in rows), size_hint=len(rows)), what, None
 
-    def _submit(self, action: str, after: str | None, verb: str) -> None:
+    def _submit(self, action: Action, after: str | None, verb: str) -> None:
         found = self._target()
         if found is None:
             self.notify("Nothing under the cursor to decide", timeout=2)
@@ -119,18 +119,18 @@ class DecidingMixin:
             go()
 
     def action_decide(self, status: str) -> None:
-        self._submit("status", status, STATUS_VERB[status])
+        self._submit(Action.STATUS, status, STATUS_VERB[status])
 
     def action_severity(self) -> None:
         found = self._target()
         if found is None:
             return
         row = self.table.cursor_row
-        current = row.severity.value if isinstance(row, FindingSummary) else None
+        current = row.severity.value if isinstance(row, Finding) else None
 
         def picked(severity: str | None) -> None:
             if severity:
-                self._submit("severity", severity, f"set severity {severity} on")
+                self._submit(Action.SEVERITY, severity, f"set severity {severity} on")
 
         self.app.push_screen(SeverityDialog(found[1], current), picked)
 
@@ -141,13 +141,15 @@ class DecidingMixin:
 
         def noted(text: str | None) -> None:
             if text:
-                self._submit("note", text, "noted")
+                self._submit(Action.NOTE, text, "noted")
 
         self.app.push_screen(NoteDialog(found[1]), noted)
 
     def on_decision_writer_decision_recorded(self, message: DecisionWriter.DecisionRecorded) -> None:
-        self.triage.writer.busy -= 1
         request = message.request
+        if isinstance(request, DecisionRequest) and request.action is Action.REVEAL:
+            self.show_revealed(message.finding_ids[0])
+            return
         self._progress = ""
         if isinstance(request, UndoRequest):
             (self.history.undo if request.redo else self.history.redo).append((message.batch, request.label))
@@ -176,23 +178,23 @@ class DecidingMixin:
     def _patch(self, request: DecisionRequest, ids: set[str]) -> None:
         """Show a recorded decision without reading the case again; groups are re-counted behind."""
         self.group_cache.invalidate()
-        if request.action == "status":
+        if request.action is Action.STATUS:
             change: dict[str, Any] = {"status": Status(request.after)}
-        elif request.action == "severity":
+        elif request.action is Action.SEVERITY:
             change = {"severity": Severity(request.after)}
-        elif request.action == "note":
-            change = {"has_note": bool(request.after)}
+        elif request.action is Action.NOTE:
+            change = {"note": request.after}
         else:
             return
         self.findings_table.patch_rows(lambda r: dataclasses.replace(r, **change) if r.id in ids else r)
-        if self.in_groups and request.action in ("status", "severity"):
+        if self.in_groups and request.action in (Action.STATUS, Action.SEVERITY):
             decided = {q.group_key for q in request.target.queries if q.group_by == self.group_by}
             everything = any(not q.group_by for q in request.target.queries)
 
             def update(g: FindingGroup) -> FindingGroup:
                 if not (everything or g.key in decided):
                     return g
-                if request.action == "status":
+                if request.action is Action.STATUS:
                     return dataclasses.replace(g, open=g.count if request.after == "open" else 0)
                 return dataclasses.replace(g, worst=Severity(request.after))
 
@@ -217,7 +219,6 @@ class DecidingMixin:
         self.update_status()
 
     def on_decision_writer_decision_failed(self, message: DecisionWriter.DecisionFailed) -> None:
-        self.triage.writer.busy -= 1
         self._progress = ""
         self.update_status()
         self.notify(f"Not saved: {message.error}", title="Decision failed", severity="error", timeout=8)

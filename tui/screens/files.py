@@ -14,8 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from spill.case import FindingQuery
-from spill.model import FileRecord, FileStatus
+from spill.model import FileRecord, FileStatus, FindingQuery
 from tui.widgets.screen_tabs import ScreenTabs
 from tui.widgets.share_tree import FileEntry, Folder, ShareTree, build_tree
 from tui.widgets.virtual_table import Column, VirtualTable
@@ -78,16 +77,16 @@ class FilesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="files")
     def load(self) -> None:
         case = self.triage.reader.case()
-        self.post_message(self.TreeLoaded(build_tree(case.file_stats()), case.count_problem_files()))
+        self.post_message(self.TreeLoaded(build_tree(case.triage.file_stats()), case.triage.count_problem_files()))
 
     def on_files_screen_tree_loaded(self, message: TreeLoaded) -> None:
         self.query_one(ShareTree).show(message.root)
         reader = self.triage.reader
 
         def fetch(offset: int, limit: int) -> tuple[list[FileRecord], int | None]:
-            return reader.case().page_problem_files(offset, limit), None
+            return reader.case().triage.page_problem_files(offset, limit), None
 
-        self.query_one("#problems-table", VirtualTable).load(fetch, lambda: reader.case().count_problem_files())
+        self.query_one("#problems-table", VirtualTable).load(fetch, lambda: reader.case().triage.count_problem_files())
         self.query_one("#problems-title", Label).update(
             f"Not scanned: {message.problems:,} file{'s' if message.problems != 1 else ''} (failed, skipped, pending)")
         self.loads += 1

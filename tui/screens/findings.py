@@ -16,9 +16,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from spill.case import FindingDetail, FindingGroup, FindingQuery, FindingSummary
 from spill.errors import SpillError
-from tui.decisions import History
+from spill.model import Action, Finding, FindingDetail, FindingGroup, FindingQuery
+from tui.decisions import DecisionRequest, History, Target
 from tui.group_cache import GroupCache
 from tui.screens.deciding import DecidingMixin
 from tui.selection import Selection
@@ -78,7 +78,7 @@ class FindingsScreen(DecidingMixin, Screen[None]):
     class GroupDetailLoaded(Message):
         key: str
         group: FindingGroup
-        members: list[FindingSummary]
+        members: list[Finding]
         statuses: dict[str, int]
 
     @dataclass
@@ -110,6 +110,7 @@ class FindingsScreen(DecidingMixin, Screen[None]):
         self.group_cache = GroupCache()
         self._prefetch_timer: Timer | None = None
         self.revealed: tuple[str, str] | None = None  # (finding id, raw value) until the next move
+        self.pending_reveal: tuple[str, str] | None = None  # read, waiting for its log entry
         self.detail_key: str | None = None  # what the detail pane shows (tests and the benchmark wait on it)
         self.decisions_recorded = 0
         self._detail_timer: Timer | None = None
@@ -189,11 +190,11 @@ class FindingsScreen(DecidingMixin, Screen[None]):
         else:
             query = self.effective_query()
 
-            def fetch(offset: int, limit: int) -> tuple[list[FindingSummary], int | None]:
-                page = reader.case().page_findings(query, offset, limit)
+            def fetch(offset: int, limit: int) -> tuple[list[Finding], int | None]:
+                page = reader.case().triage.page(query, offset, limit)
                 return page.rows, page.total
 
-            self.findings_table.load(fetch, lambda: reader.case().count_findings(query), cursor=cursor)
+            self.findings_table.load(fetch, lambda: reader.case().triage.count(query), cursor=cursor)
         if not self.query_one(FilterBar).has_focus:
             self.table.focus()
         self.detail.show_message("loading…")
@@ -216,7 +217,7 @@ class FindingsScreen(DecidingMixin, Screen[None]):
             return
 
         def fetch_groups(offset: int, limit: int) -> tuple[list[FindingGroup], int]:
-            rows = cache.compute(query, by, lambda: reader.case().group_findings(query, by))
+            rows = cache.compute(query, by, lambda: reader.case().triage.groups(query, by))
             return rows[offset:offset + limit], len(rows)
 
         self.groups_table.load(fetch_groups, cursor=cursor, keep_rows=keep_rows)
@@ -224,7 +225,7 @@ class FindingsScreen(DecidingMixin, Screen[None]):
     @work(thread=True, exclusive=True, group="group-refresh")
     def refresh_groups(self, query: FindingQuery, by: str) -> None:
         reader = self.triage.reader
-        self.group_cache.compute(query, by, lambda: reader.case().group_findings(query, by))
+        self.group_cache.compute(query, by, lambda: reader.case().triage.groups(query, by))
         self.post_message(self.GroupsRefreshed(query, by))
 
     def on_findings_screen_groups_refreshed(self, message: GroupsRefreshed) -> None:
@@ -240,11 +241,11 @@ class FindingsScreen(DecidingMixin, Screen[None]):
         for by in PREFETCH:
             if worker.is_cancelled:
                 return
-            cache.compute(query, by, lambda by=by: reader.case().group_findings(query, by))  # type: ignore[misc]
+            cache.compute(query, by, lambda by=by: reader.case().triage.groups(query, by))  # type: ignore[misc]
 
     @work(thread=True, group="entity-types")
     def load_entity_types(self) -> None:
-        self.post_message(self.EntityTypesLoaded(self.triage.reader.case().entity_types()))
+        self.post_message(self.EntityTypesLoaded(self.triage.reader.case().triage.entity_types()))
 
     def on_findings_screen_entity_types_loaded(self, message: EntityTypesLoaded) -> None:
         self.query_one(FilterBar).set_entity_types(message.types)
@@ -267,24 +268,25 @@ class FindingsScreen(DecidingMixin, Screen[None]):
         row = self.table.cursor_row
         if isinstance(row, FindingGroup):
             self._load_group_detail(row, self.query_)
-        elif isinstance(row, FindingSummary):
+        elif isinstance(row, Finding):
             self._load_finding_detail(row.id)
         else:
             self.detail.show_message("no findings match the filter" if self.table.known == 0 else "loading…")
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_finding_detail(self, finding_id: str) -> None:
-        self.post_message(self.DetailLoaded(finding_id, self.triage.reader.case().finding_detail(finding_id)))
+        self.post_message(self.DetailLoaded(finding_id, self.triage.reader.case().triage.detail(finding_id)))
 
     @work(thread=True, exclusive=True, group="detail")
     def _load_group_detail(self, group: FindingGroup, query: FindingQuery) -> None:
         case = self.triage.reader.case()
-        members = case.page_findings(dataclasses.replace(query, group_by=group.by, group_key=group.key), 0, 5).rows
-        self.post_message(self.GroupDetailLoaded(group.key, group, members, case.group_status_counts(query, group)))
+        members = case.triage.page(dataclasses.replace(query, group_by=group.by, group_key=group.key), 0, 5).rows
+        statuses = case.triage.group_status_counts(query, group)
+        self.post_message(self.GroupDetailLoaded(group.key, group, members, statuses))
 
     def on_findings_screen_detail_loaded(self, message: DetailLoaded) -> None:
         row = self.table.cursor_row
-        if not isinstance(row, FindingSummary) or row.id != message.key:
+        if not isinstance(row, Finding) or row.id != message.key:
             return
         if message.detail is None:
             self.detail.show_message("this finding is no longer in the case (re-scanned?)")
@@ -443,42 +445,45 @@ class FindingsScreen(DecidingMixin, Screen[None]):
     # ------------------------------------------------------------------ reveal
     def action_reveal(self) -> None:
         row = self.table.cursor_row
-        if not isinstance(row, FindingSummary):
+        if not isinstance(row, Finding):
             self.notify("Open a group (enter) and reveal one finding at a time", timeout=3)
             return
         self.reveal(row.id)
 
     @work(thread=True, exclusive=True, group="reveal")
     def reveal(self, finding_id: str) -> None:
+        """Read the raw value (checked against its fingerprint); it is shown once the writer has logged it."""
         case = self.triage.reader.case()
         finding = case.get_finding(finding_id)
         revealer = self.triage.revealer
         if finding is None or finding.fingerprint is None:
             self.post_message(self.RevealFailed(finding_id, "a document-level finding has no value to reveal"))
             return
+        if revealer is None:
+            self.post_message(self.RevealFailed(
+                finding_id, "no way to re-read the source here; run spill triage where the share is mounted"))
+            return
         try:
-            if revealer is not None:
-                value = revealer(finding)
-            elif finding.value is not None:
-                value = finding.value
-            else:
-                raise SpillError("no way to re-read the source here; run spill triage where the share is mounted")
+            value = revealer(case, finding)
         except SpillError as err:
             self.post_message(self.RevealFailed(finding_id, str(err)))
             return
-        if not case.matches_fingerprint(value, finding.fingerprint):
-            self.post_message(self.RevealFailed(
-                finding_id, "the source changed since the scan: the value there no longer matches the fingerprint"))
-            return
-        case.decide_many([finding_id], action="reveal", after=None, analyst=self.triage.analyst,
-                         reason="revealed in spill triage", skip_unchanged=False)
         self.post_message(self.ValueRevealed(finding_id, value))
 
     def on_findings_screen_value_revealed(self, message: ValueRevealed) -> None:
+        """Log the reveal through the one writer; the value shows when the log entry is committed."""
+        self.pending_reveal = (message.finding_id, message.value)
+        request = DecisionRequest(Target(ids=(message.finding_id,), size_hint=1), Action.REVEAL, None,
+                                  "revealed a value", "revealed in spill triage")
+        self.triage.writer.submit(request, self)
+
+    def show_revealed(self, finding_id: str) -> None:
+        """The reveal is logged: show the value if the cursor is still on its finding."""
+        pending, self.pending_reveal = self.pending_reveal, None
         row = self.table.cursor_row
-        if isinstance(row, FindingSummary) and row.id == message.finding_id:
-            self.revealed = (message.finding_id, message.value)
-            self._load_finding_detail(message.finding_id)
+        if pending is not None and pending[0] == finding_id and isinstance(row, Finding) and row.id == finding_id:
+            self.revealed = pending
+            self._load_finding_detail(finding_id)
 
     def on_findings_screen_reveal_failed(self, message: RevealFailed) -> None:
         self.notify(message.error, title="Not revealed", severity="warning", timeout=6)

@@ -14,8 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Label, ProgressBar, Static
 
-from spill.case import CaseOverview
-from spill.model import Severity
+from spill.model import CaseOverview, Severity
 from tui.widgets import charts
 from tui.widgets.screen_tabs import ScreenTabs
 
@@ -91,12 +90,12 @@ class OverviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="overview")
     def load_figures(self) -> None:
-        self.post_message(self.OverviewLoaded(self.triage.reader.case().overview()))
+        self.post_message(self.OverviewLoaded(self.triage.reader.case().reports.overview()))
 
     @work(thread=True, exclusive=True, group="overview-folders")
     def load_folders(self) -> None:
         # a pass over every file: on a big case it lands a moment after the figures
-        self.post_message(self.FoldersLoaded(self.triage.reader.case().top_folders()))
+        self.post_message(self.FoldersLoaded(self.triage.reader.case().reports.top_folders()))
 
     def on_overview_screen_folders_loaded(self, message: FoldersLoaded) -> None:
         self.folders = message.folders

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from spill.case import FindingQuery, Person, PersonExposure
+from spill.model import FindingQuery, Person, PersonExposure
 from tui import format as fmt
 from tui.widgets.screen_tabs import ScreenTabs
 from tui.widgets.virtual_table import Column, VirtualTable
@@ -100,9 +100,9 @@ class PeopleScreen(Screen[None]):
         reader = self.triage.reader
 
         def fetch(offset: int, limit: int) -> tuple[list[Person], int | None]:
-            return reader.case().page_people(offset, limit), None
+            return reader.case().people.page(offset, limit), None
 
-        self.table.load(fetch, lambda: reader.case().count_people(), cursor=self.table.cursor)
+        self.table.load(fetch, lambda: reader.case().people.count(), cursor=self.table.cursor)
 
     @on(VirtualTable.RowsChanged)
     def rows_changed(self, _message: VirtualTable.RowsChanged) -> None:
@@ -117,7 +117,7 @@ class PeopleScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="exposure")
     def load_exposure(self, subject: str) -> None:
-        self.post_message(self.ExposureLoaded(subject, self.triage.reader.case().person_exposure(subject)))
+        self.post_message(self.ExposureLoaded(subject, self.triage.reader.case().people.exposure(subject)))
 
     def on_people_screen_exposure_loaded(self, message: ExposureLoaded) -> None:
         row = self.table.cursor_row

@@ -6,8 +6,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from spill.case import CaseOverview
-from spill.model import Category, Severity, Status
+from spill.model import CaseOverview, Category, Severity, Status
 from tui import format as fmt
 
 STATUS_COLUMNS = (Status.OPEN, Status.CONFIRMED, Status.FALSE_POSITIVE, Status.IGNORED)

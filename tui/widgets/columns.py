@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from spill.case import FindingGroup, FindingSummary
+from spill.model import Finding, FindingGroup
 from tui import format as fmt
 from tui.widgets.virtual_table import Column
 
@@ -14,8 +14,8 @@ GROUP_TITLE = {"value": "value (masked)", "rule": "rule", "file": "file", "folde
 
 
 def finding_columns(is_selected: Callable[[str], bool]) -> list[Column]:
-    def mark(row: FindingSummary) -> Text:
-        return Text(("●" if is_selected(row.id) else " ") + ("✎" if row.has_note else " "), style="bold")
+    def mark(row: Finding) -> Text:
+        return Text(("●" if is_selected(row.id) else " ") + ("✎" if row.note is not None else " "), style="bold")
 
     return [
         Column(" ", mark, width=2),

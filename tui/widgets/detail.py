@@ -6,8 +6,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from spill.case import FindingDetail, FindingGroup, FindingSummary
-from spill.model import Status
+from spill.model import Finding, FindingDetail, FindingGroup, Status
 from tui import format as fmt
 
 GROUP_NOUN = {"value": "value", "rule": "rule", "file": "file", "folder": "folder"}
@@ -30,7 +29,7 @@ class DetailPane(VerticalScroll, can_focus=False):
         self.body.update(render_finding(detail, revealed))
         self.scroll_home(animate=False)
 
-    def show_group(self, group: FindingGroup, members: list[FindingSummary], statuses: dict[str, int],
+    def show_group(self, group: FindingGroup, members: list[Finding], statuses: dict[str, int],
                    what: str) -> None:
         self.body.update(render_group(group, members, statuses, what))
         self.scroll_home(animate=False)
@@ -46,7 +45,7 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
     if f.line is not None and where != f"L{f.line}":
         out.add("line", Text(str(f.line)))
     if d.finding.context:
-        out.add("context", fmt.highlight_span(d.finding.context, d.ctx_start, d.ctx_end, revealed))
+        out.add("context", fmt.highlight_span(f.context, f.ctx_start, f.ctx_end, revealed))
     elif f.entity_type == "LAB_RUBRIC":
         out.add("context", Text("document-level finding", style="dim"))
     if revealed is not None:
@@ -57,8 +56,8 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
                                          if f.fingerprint else ("", "")))
     if f.client or f.signals:
         out.add("client", Text.assemble(f.client or "(unknown lab)", (f"  signals: {'; '.join(f.signals)}", "dim")))
-    if d.note:
-        out.add("note", Text(d.note, style="italic"))
+    if f.note:
+        out.add("note", Text(f.note, style="italic"))
     if d.person is not None:
         p = d.person
         out.add("person", Text.assemble((p.label, "bold"), (f"  {p.findings:,} findings in {p.files:,} files"
@@ -95,7 +94,7 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
     return out.text
 
 
-def render_group(g: FindingGroup, members: list[FindingSummary], statuses: dict[str, int], what: str) -> Text:
+def render_group(g: FindingGroup, members: list[Finding], statuses: dict[str, int], what: str) -> Text:
     head = Text.assemble(fmt.severity(g.worst), " ", (f"{g.count:,} findings", "bold"),
                          f" share this {GROUP_NOUN.get(g.by, g.by)}", (f"  {what}", "dim"))
     out = fmt.Lines(head)

@@ -20,8 +20,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-from spill.case import SORTS, FindingQuery
-from spill.model import Category, Severity
+from spill.model import SORTS, Category, FindingQuery, Severity
 
 KEYS = {"type": "type", "t": "type", "cat": "cat", "category": "cat", "status": "status", "st": "status",
         "sev": "sev", "severity": "sev", "path": "path", "p": "path", "sort": "sort", "person": "person"}

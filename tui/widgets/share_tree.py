@@ -9,8 +9,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from spill.case import FileStats, folder_of
-from spill.model import FileStatus, Severity
+from spill.model import FileStats, FileStatus, Severity, folder_of
 from tui import format as fmt
 
 _RANK = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}

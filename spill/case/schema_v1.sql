@@ -1,4 +1,4 @@
--- spill case file, schema version 1 (PRAGMA user_version = 1).
+-- spill case file, schema version 1 as first written (later versions: spill/case/migrations.py).
 -- One SQLite file per case. Raw values are never stored unless the scan ran with
 -- --store-values; what is stored is a masked preview, a masked context snippet, a keyed
 -- fingerprint (HMAC-SHA256 with the per-case key in CASE.db.key) and the location.

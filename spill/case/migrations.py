@@ -1,0 +1,98 @@
+"""Schema versions of the case file, as a list of named migrations (``PRAGMA user_version``).
+
+A new case runs every migration from 0; an older case file runs the ones it lacks when it
+is opened. Each migration is idempotent (it can be re-run after a kill half-way) and the
+version is bumped only when it has finished.
+
+- **1**: the first schema (``schema_v1.sql``, kept as written).
+- **2**: finding columns named like the record fields (``start``/``end``); triage indexes
+  for every case file; indexes that were left prefixes of newer ones dropped (they slowed
+  every scan write); full-text search over path, masked preview and masked context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spill.case.store import Store
+
+
+def migrate_0_to_1(store: Store) -> None:
+    store.conn.executescript(resources.files("spill.case").joinpath("schema_v1.sql").read_text())
+
+
+def migrate_1_to_2(store: Store) -> None:
+    db = store.db
+    with store.transaction():
+        columns = set(db["findings"].columns_dict)
+        # ALTER … RENAME COLUMN is instant; sqlite-utils' transform() would copy 10^6 rows
+        for old, new in (("span_start", "start"), ("span_end", "end")):
+            if old in columns:
+                store.conn.execute(f'ALTER TABLE findings RENAME COLUMN {old} TO "{new}"')
+        for name in ("findings_file", "findings_fp", "findings_subject", "findings_rule"):
+            store.conn.execute(f"DROP INDEX IF EXISTS {name}")
+        _triage_indexes(store)
+    # sqlite-utils' FTS set-up runs scripts, which commit: it stays outside the transaction
+    db["findings"].enable_fts(["path", "preview", "context"], tokenize="unicode61 remove_diacritics 2",
+                              replace=True)
+    with store.transaction():
+        # sqlite-utils' own triggers re-index a row on every UPDATE; a decision updates status,
+        # so these re-index only when the indexed columns change
+        for sql in _FTS_TRIGGERS:
+            store.conn.execute(sql)
+
+
+def _triage_indexes(store: Store) -> None:
+    """The indexes `spill triage` pages, filters and groups 10^6 findings with."""
+    ix = store.db["findings"].create_index
+    # The table in its default order (most severe first, then path), carrying the columns the
+    # filter bar tests: any type / category / status / severity / path filter is answered from
+    # it alone. An expression index: raw SQL (sqlite-utils indexes columns only); the CASE text
+    # must match rows.sev_rank() for the planner to use it.
+    store.conn.execute(
+        "CREATE INDEX IF NOT EXISTS findings_triage_order ON findings("
+        "(CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END), path, start,"
+        " entity_type, category, status, file_id)")
+    ix(["path", "start"], index_name="findings_triage_path", if_not_exists=True)  # sort by path
+    # group by value: the aggregate, its label, and the order of one value's findings
+    ix(["fingerprint", "status", "severity", "entity_type", "preview", "path", "start"],
+       index_name="findings_triage_value", if_not_exists=True)
+    ix(["rule", "status", "severity", "entity_type"], index_name="findings_triage_rule", if_not_exists=True)
+    # group by file / folder, the Files tree and the overview's folders
+    ix(["file_id", "status", "severity"], index_name="findings_triage_file", if_not_exists=True)
+    # people linkage updates one record at a time
+    ix(["file_id", "record"], index_name="findings_triage_record", if_not_exists=True)
+    # one person's findings by type and masked value
+    ix(["subject", "entity_type", "preview"], index_name="findings_triage_subject", if_not_exists=True)
+
+
+_FTS_TRIGGERS = (
+    "CREATE TRIGGER IF NOT EXISTS findings_fts_ai AFTER INSERT ON findings BEGIN"
+    " INSERT INTO findings_fts (rowid, path, preview, context) VALUES (new.rowid, new.path, new.preview,"
+    " new.context); END",
+    "CREATE TRIGGER IF NOT EXISTS findings_fts_ad AFTER DELETE ON findings BEGIN"
+    " INSERT INTO findings_fts (findings_fts, rowid, path, preview, context)"
+    " VALUES ('delete', old.rowid, old.path, old.preview, old.context); END",
+    "CREATE TRIGGER IF NOT EXISTS findings_fts_au AFTER UPDATE OF path, preview, context ON findings BEGIN"
+    " INSERT INTO findings_fts (findings_fts, rowid, path, preview, context)"
+    " VALUES ('delete', old.rowid, old.path, old.preview, old.context);"
+    " INSERT INTO findings_fts (rowid, path, preview, context) VALUES (new.rowid, new.path, new.preview,"
+    " new.context); END",
+)
+
+MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(store: Store) -> int:
+    """Bring the case file to :data:`SCHEMA_VERSION`; returns the version it had."""
+    version = int(store.conn.execute("PRAGMA user_version").fetchone()[0])
+    for number in range(version, SCHEMA_VERSION):
+        MIGRATIONS[number](store)
+        store.conn.execute(f"PRAGMA user_version = {number + 1}")
+    if version < SCHEMA_VERSION:
+        store.set_meta({"schema_version": str(SCHEMA_VERSION)})
+    return version

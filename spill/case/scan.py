@@ -1,0 +1,168 @@
+"""Scan writes: scans, files and findings as the engine's single writer records them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from spill import clock
+from spill.case import rows
+from spill.case.store import Store, tool_version
+from spill.errors import CaseError
+from spill.model import FileRecord, FileResult, FileStatus, KnownFile, ScanInfo, file_id, finding_id
+
+
+class ScanStore:
+    """What `spill scan` writes and reads back to decide what to scan again."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # ------------------------------------------------------------------- scans
+    def begin(self, root: str, options: dict[str, Any], rules_fingerprint: str, model_version: str) -> int:
+        with self.store.transaction():
+            table = self.store.db["scans"].insert({
+                "root": root, "started_at": clock.utcnow(), "status": "running",
+                "options": json.dumps(options, sort_keys=True), "rules_fingerprint": rules_fingerprint,
+                "tool_version": tool_version(), "model_version": model_version})
+        return int(table.last_rowid or 0)
+
+    def finish(self, scan_id: int, status: str, counts: dict[str, Any]) -> None:
+        with self.store.transaction():
+            self.store.db["scans"].update(scan_id, {"finished_at": clock.utcnow(), "status": status,
+                                                    "counts": json.dumps(counts, sort_keys=True)})
+
+    def last(self) -> ScanInfo | None:
+        row = self.store.conn.execute(
+            "SELECT id, root, started_at, finished_at, status, options FROM scans ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return ScanInfo(row["id"], row["root"], row["started_at"], row["finished_at"], row["status"],
+                        json.loads(row["options"]))
+
+    def root(self) -> Path | None:
+        scan = self.last()
+        return Path(scan.root) if scan else None
+
+    # ------------------------------------------------------------------- files
+    def known_files(self) -> dict[str, KnownFile]:
+        """Every top-level file as last recorded, by path."""
+        return {r["path"]: KnownFile(r["path"], r["size"], r["mtime"], r["sha256"], FileStatus(r["status"]),
+                                     r["rules_fingerprint"])
+                for r in self.store.conn.execute(
+                    "SELECT path, size, mtime, sha256, status, rules_fingerprint FROM files WHERE parent IS NULL")}
+
+    def done_sha256(self) -> dict[str, str]:
+        """sha256 → path of a top-level file already scanned to the end (for de-duplication)."""
+        return {r["sha256"]: r["path"] for r in self.store.conn.execute(
+            "SELECT sha256, path FROM files WHERE parent IS NULL AND status = 'done' AND sha256 IS NOT NULL"
+            " AND duplicate_of IS NULL")}
+
+    def get_file(self, path: str) -> FileRecord | None:
+        row = self.store.conn.execute(f"SELECT {rows.FILE_COLUMNS} FROM files WHERE path = ?", (path,)).fetchone()
+        return rows.file_record(row) if row else None
+
+    def iter_files(self, *, top_level_only: bool = False) -> Iterator[FileRecord]:
+        where = " WHERE parent IS NULL" if top_level_only else ""
+        for row in self.store.conn.execute(f"SELECT {rows.FILE_COLUMNS} FROM files{where} ORDER BY path"):
+            yield rows.file_record(row)
+
+    # ------------------------------------------------------------------ writes
+    def write_results(self, results: Sequence[FileResult], scan_id: int, rules_fingerprint: str,
+                      store_values: bool = False) -> None:
+        """Write a batch of files and their findings in one transaction.
+
+        A re-scanned file's old findings are replaced; triage status and notes carry over
+        to new findings with the same fingerprint, rule and location.
+        """
+        files, findings = [], []
+        with self.store.transaction():
+            for result in results:
+                files.append(_file_columns(result.file, scan_id, rules_fingerprint))
+                findings.extend(self._finding_rows(result, scan_id, store_values))
+            self.store.db["files"].upsert_all(files, pk="id")
+            self.store.db["findings"].insert_all(findings, replace=True, batch_size=200)
+
+    def _finding_rows(self, result: FileResult, scan_id: int, store_values: bool) -> list[dict[str, Any]]:
+        """The rows of one file's new findings, after dropping its old ones (keeping their decisions)."""
+        rec = result.file
+        carried: dict[tuple[str | None, str, str], tuple[str, str | None]] = {}
+        for r in self.store.conn.execute(
+                "SELECT fingerprint, rule, location, status, note FROM findings WHERE file_id = ?", (rec.id,)):
+            if r["status"] != "open" or r["note"]:
+                carried[(r["fingerprint"], r["rule"], r["location"])] = (r["status"], r["note"])
+        self.store.conn.execute("DELETE FROM findings WHERE file_id = ?", (rec.id,))
+        out = []
+        for f in result.findings:
+            row = rows.finding_columns(f)
+            row["id"] = finding_id(rec.sha256 or "", f.path, f.rule, f.entity_type, f.start, f.end)
+            row["file_id"] = rec.id
+            row["fingerprint"] = self.store.fingerprint(f.value) if f.value is not None else None
+            row["status"], row["note"] = carried.get((row["fingerprint"], f.rule, row["location"]), ("open", None))
+            row["value"] = f.value if store_values else None
+            row["scan_id"] = scan_id
+            out.append(row)
+        return out
+
+    def forget_members(self, parent_path: str) -> None:
+        """Drop the member rows (and their findings) of a container about to be re-scanned."""
+        prefix = parent_path + "!/"
+        conn = self.store.conn
+        with self.store.transaction():
+            ids = [r["id"] for r in conn.execute(
+                "SELECT id FROM files WHERE substr(path, 1, ?) = ?", (len(prefix), prefix))]
+            for chunk in rows.chunks(ids):
+                m = rows.marks(chunk)
+                conn.execute(f"DELETE FROM findings WHERE file_id IN ({m})", chunk)
+                conn.execute(f"UPDATE files SET parent = NULL WHERE parent IN ({m})", chunk)
+                conn.execute(f"DELETE FROM files WHERE id IN ({m})", chunk)
+
+    def mark_vanished(self, paths: Iterable[str], scan_id: int) -> None:
+        with self.store.transaction():
+            self.store.conn.executemany(
+                "UPDATE files SET status = 'error', reason = 'vanished: no longer in the share', scan_id = ?"
+                " WHERE path = ?", [(scan_id, p) for p in paths])
+
+    def link_duplicate(self, dup: FileRecord, original_path: str, scan_id: int, rules_fingerprint: str) -> None:
+        """Record ``dup`` as a copy of an already-scanned file and copy its findings (and members) to it."""
+        original = self.get_file(original_path)
+        if original is None:
+            raise CaseError(f"duplicate target {original_path} is not in the case")
+        conn = self.store.conn
+        with self.store.transaction():
+            members = [rows.file_record(r) for r in conn.execute(
+                f"SELECT {rows.FILE_COLUMNS} FROM files WHERE id = ? OR substr(path, 1, ?) = ?",
+                (original.id, len(original.path) + 2, original.path + "!/"))]
+            path_of = {m.id: m.path for m in members}
+            for src in members:
+                new_path = dup.path + src.path[len(original.path):]
+                top = src.id == original.id
+                rec = FileRecord(
+                    id=file_id(new_path), path=new_path,
+                    parent=None if src.parent is None else file_id(dup.path + path_of[src.parent][len(original.path):]),
+                    sha256=src.sha256, size=dup.size if top else src.size, mtime=dup.mtime if top else src.mtime,
+                    kind=src.kind, status=src.status, reason=src.reason, duplicate_of=src.id)
+                self._copy_findings(src, rec, scan_id, rules_fingerprint)
+
+    def _copy_findings(self, src: FileRecord, rec: FileRecord, scan_id: int, rules_fingerprint: str) -> None:
+        found = [rows.finding(r) for r in self.store.conn.execute(
+            f"SELECT {rows.FINDING_COLUMNS} FROM findings f JOIN files fl ON fl.id = f.file_id WHERE f.file_id = ?",
+            (src.id,))]
+        self.write_results([FileResult(rec)], scan_id, rules_fingerprint)
+        copies = []
+        for f in found:
+            row = rows.finding_columns(f)
+            row.update(id=finding_id(rec.sha256 or "", rec.path, f.rule, f.entity_type, f.start, f.end),
+                       file_id=rec.id, path=rec.path, status="open", note=None, value=f.value, scan_id=scan_id)
+            copies.append(row)
+        self.store.db["findings"].insert_all(copies, replace=True, batch_size=200)
+
+
+def _file_columns(rec: FileRecord, scan_id: int, rules_fingerprint: str) -> dict[str, Any]:
+    return {"id": rec.id, "path": rec.path, "parent": rec.parent, "depth": rec.path.count("!/"),
+            "sha256": rec.sha256, "size": rec.size, "mtime": rec.mtime, "kind": rec.kind, "status": str(rec.status),
+            "reason": rec.reason, "duplicate_of": rec.duplicate_of, "scan_id": scan_id,
+            "rules_fingerprint": rules_fingerprint}
