@@ -16,7 +16,7 @@ import phonenumbers
 from faker import Faker
 from phonenumbers import PhoneNumberFormat
 
-from synth import ids
+from sample_data.synth import ids
 
 VENDOR = "Lumenframe Data Services"
 VENDOR_DOMAIN = "lumenframe.io"
