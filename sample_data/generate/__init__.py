@@ -27,15 +27,15 @@ from sample_data.generate.drive import write_drive
 from sample_data.generate.mail import write_email
 from sample_data.generate.projects import write_projects
 from sample_data.generate.slack import write_slack
-from sample_data.generate.world import build_world
-from sample_data.synth.check import check
+from sample_data.generate.world import World, build_world
+from sample_data.synth.check import check, check_subjects
 from sample_data.synth.writers import Share
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent
 
 
-def generate(out_dir: Path) -> Share:
-    """Write out_dir/share and out_dir/truth.jsonl."""
+def generate(out_dir: Path) -> tuple[Share, World]:
+    """Write out_dir/share and out_dir/truth.jsonl; return the share and the world it was drawn from."""
     share_dir = out_dir / "share"
     if share_dir.exists():
         shutil.rmtree(share_dir)
@@ -49,18 +49,18 @@ def generate(out_dir: Path) -> Share:
     write_projects(share, world)
     write_config(share, world)
     share.finish(out_dir / "truth.jsonl")
-    return share
+    return share, world
 
 
 def main(argv: list[str]) -> int:
     args = [a for a in argv if not a.startswith("--")]
     out_dir = Path(args[0]) if args else SAMPLE_DATA
     out_dir.mkdir(parents=True, exist_ok=True)
-    share = generate(out_dir)
+    share, world = generate(out_dir)
     print(f"wrote {len(share.files)} files to {out_dir / 'share'} and {len(share.truth)} truth lines")
     if "--no-check" not in argv:
         truth = out_dir / "truth.jsonl"
-        problems = check(out_dir / "share", truth)
+        problems = check(out_dir / "share", truth) + check_subjects(truth, world.people)
         for p in problems:
             print("CHECK:", p, file=sys.stderr)
         if problems:

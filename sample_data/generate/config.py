@@ -14,15 +14,15 @@ def write_config(share: Share, w: World) -> None:
     t = Tags()
     env = f"""# labelops-api - production. DO NOT COMMIT.
 APP_ENV=production
-AWS_ACCESS_KEY_ID={t('AWS_ACCESS_KEY', cr['aws_key_id'])}
-AWS_SECRET_ACCESS_KEY={t('GENERIC_SECRET', cr['aws_secret'])}
+AWS_ACCESS_KEY_ID={t.shared('AWS_ACCESS_KEY', cr['aws_key_id'])}
+AWS_SECRET_ACCESS_KEY={t.shared('GENERIC_SECRET', cr['aws_secret'])}
 AWS_DEFAULT_REGION=eu-west-1
 S3_DELIVERABLES_BUCKET=lmf-deliverables-prod
-DATABASE_URL={t('GENERIC_SECRET', cr['db_url'])}
-STRIPE_SECRET_KEY={t('STRIPE_KEY', cr['stripe'])}
+DATABASE_URL={t.shared('GENERIC_SECRET', cr['db_url'])}
+STRIPE_SECRET_KEY={t.shared('STRIPE_KEY', cr['stripe'])}
 SMTP_HOST=smtp.lumenframe.io
-SMTP_USER={t('EMAIL_ADDRESS', 'notifications@lumenframe.io')}
-SMTP_PASSWORD={t('GENERIC_SECRET', cr['smtp_password'])}
+SMTP_USER={t.shared('EMAIL_ADDRESS', 'notifications@lumenframe.io')}
+SMTP_PASSWORD={t.shared('GENERIC_SECRET', cr['smtp_password'])}
 LOG_LEVEL=info
 """
     share.write("config/.env", env, t)
@@ -34,21 +34,21 @@ app:
   version: 2.14.3
   base_url: https://api.lumenframe.io
 slack:
-  bot_token: {t('SLACK_TOKEN', cr['slack'])}
+  bot_token: {t.shared('SLACK_TOKEN', cr['slack'])}
   payouts_channel: C05LMFPAY
 github:
   org: lumenframe
-  token: {t('GITHUB_TOKEN', cr['github'])}
+  token: {t.shared('GITHUB_TOKEN', cr['github'])}
 database:
-  reporting_url: {t('GENERIC_SECRET', cr['replica_url'])}
+  reporting_url: {t.shared('GENERIC_SECRET', cr['replica_url'])}
   pool_size: 10
 llm:
   judge_provider: openai
-  openai_api_key: {t('OPENAI_API_KEY', cr['openai'])}
-  anthropic_api_key: {t('ANTHROPIC_API_KEY', cr['anthropic'])}
+  openai_api_key: {t.shared('OPENAI_API_KEY', cr['openai'])}
+  anthropic_api_key: {t.shared('ANTHROPIC_API_KEY', cr['anthropic'])}
   judge_timeout_s: 60
 payments:
-  stripe_secret_key: {t('STRIPE_KEY', cr['stripe'])}
+  stripe_secret_key: {t.shared('STRIPE_KEY', cr['stripe'])}
   payout_day: last_business_day
 """
     share.write("config/settings.yaml", yaml_text, t)
@@ -56,18 +56,18 @@ payments:
     t = Tags()
     service = json_text({
         "service": "payout-notifier", "environment": "production",
-        "auth": {"issuer": "https://auth.lumenframe.io", "service_token": t("JWT", cr["jwt"]),
-                 "jwt_signing_secret": t("GENERIC_SECRET", cr["jwt_secret"])},
-        "webhooks": {"stripe_signing_secret": t("GENERIC_SECRET", cr["stripe_webhook"])},
+        "auth": {"issuer": "https://auth.lumenframe.io", "service_token": t.shared("JWT", cr["jwt"]),
+                 "jwt_signing_secret": t.shared("GENERIC_SECRET", cr["jwt_secret"])},
+        "webhooks": {"stripe_signing_secret": t.shared("GENERIC_SECRET", cr["stripe_webhook"])},
         "retry": {"max_attempts": 5, "backoff_ms": 250},
     })
     share.write("config/payout-notifier.json", service, t)
 
     t = Tags()
-    t("PRIVATE_KEY", "-----BEGIN RSA PRIVATE KEY-----")
+    t.shared("PRIVATE_KEY", "-----BEGIN RSA PRIVATE KEY-----")
     share.write("config/deploy/payout-signer.pem", cr["rsa_pem"], t)
     t = Tags()
-    t("PRIVATE_KEY", "-----BEGIN OPENSSH PRIVATE KEY-----")
+    t.shared("PRIVATE_KEY", "-----BEGIN OPENSSH PRIVATE KEY-----")
     share.write("config/deploy/ci_deploy_ed25519", cr["ssh_key"], t)
 
     # hard negatives: documented dummy keys, hashes, SHAs and versions

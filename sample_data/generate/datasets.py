@@ -73,7 +73,7 @@ def rlhf_jsonl(w: World) -> Blob:
         reviewer = reviewers[i % 2]
         rows.append({
             "task_id": f"rlhf-07-{i + 1:06d}", "project": "BLUE HERON", "batch": "07",
-            "annotator_id": t("CONTRACTOR_ID", c.cid), "annotator_email": t("EMAIL_ADDRESS", c.email),
+            "annotator_id": t("CONTRACTOR_ID", c.cid, c), "annotator_email": t("EMAIL_ADDRESS", c.email, c),
             "prompt": prompt, "response_a": a, "response_b": b,
             "ratings": {"helpfulness_a": 6 if pref == "A" else 3, "helpfulness_b": 6 if pref == "B" else 3,
                         "harmlessness_a": 7, "harmlessness_b": 7 if i % 8 != 6 else 2,
@@ -81,7 +81,7 @@ def rlhf_jsonl(w: World) -> Blob:
             "preference": pref, "preference_strength": rng.randint(1, 3) if pref != "tie" else 0,
             "rationale": RATIONALES[pref],
             "submitted_at": submitted.isoformat().replace("+00:00", "Z"), "duration_s": rng.randint(140, 720),
-            "qa": {"reviewer_id": t("CONTRACTOR_ID", reviewer.cid), "verdict": rng.choice(["accept", "accept",
+            "qa": {"reviewer_id": t("CONTRACTOR_ID", reviewer.cid, reviewer), "verdict": rng.choice(["accept", "accept",
                                                                                            "revise"])},
         })
     return text_blob(jsonl_text(rows), t)
@@ -111,17 +111,17 @@ SFT_TASKS = [
 def sft_jsonl_gz(w: World) -> Blob:
     rng = rng_for("sft03")
     t = Tags()
-    workers = w.on("MARIGOLD")
+    workers, quality = w.on("MARIGOLD"), STAFF["quality"]
     rows = []
     for i in range(24):
         c = workers[i % len(workers)]
         instruction, demo = SFT_TASKS[i % len(SFT_TASKS)][:2]
         rows.append({
-            "demo_id": f"mg-sft-03-{i + 1:05d}", "project": "MARIGOLD", "worker_id": t("CONTRACTOR_ID", c.cid),
+            "demo_id": f"mg-sft-03-{i + 1:05d}", "project": "MARIGOLD", "worker_id": t("CONTRACTOR_ID", c.cid, c),
             "worker_name": tag_person(t, c), "worker_country": c.country,
             "instruction": instruction, "demonstration": demo,
             "labels": {"intent": "benign", "behaviour": "comply" if i % 6 != 1 else "comply_with_caveats"},
-            "review": {"reviewer": t("EMAIL_ADDRESS", STAFF["quality"].email), "score": rng.randint(4, 7)},
+            "review": {"reviewer": t("EMAIL_ADDRESS", quality.email, quality), "score": rng.randint(4, 7)},
             "created_at": (datetime(2025, 2, 17, tzinfo=UTC) + timedelta(hours=5 * i)).strftime("%Y-%m-%d %H:%M:%S"),
         })
     inner = text_blob(jsonl_text(rows), t)
@@ -130,20 +130,20 @@ def sft_jsonl_gz(w: World) -> Blob:
 
 def deliverables_zip(w: World) -> Blob:
     rng = rng_for("deliverables")
-    graders = w.on("KESTREL")[:8]
+    graders, quality = w.on("KESTREL")[:8], STAFF["quality"]
     t = Tags()
     rows: list[list[object]] = [["item_id", "label", "annotator_id", "annotator_email", "confidence", "labeled_at"]]
     fmts = ["%Y-%m-%dT%H:%M:%SZ", "%d/%m/%Y %H:%M", "%b %d, %Y %I:%M %p", "%Y%m%d%H%M%S"]
     for i in range(36):
         c = graders[i % len(graders)]
         ts = datetime(2025, 3, 10, 6, 0) + timedelta(minutes=23 * i)
-        rows.append([f"KST-12-{i + 1:05d}", rng.choice(["PASS", "PARTIAL", "FAIL"]), t("CONTRACTOR_ID", c.cid),
-                     t("EMAIL_ADDRESS", c.email), f"{rng.uniform(0.5, 1):.2f}", ts.strftime(fmts[i % len(fmts)])])
+        rows.append([f"KST-12-{i + 1:05d}", rng.choice(["PASS", "PARTIAL", "FAIL"]), t("CONTRACTOR_ID", c.cid, c),
+                     t("EMAIL_ADDRESS", c.email, c), f"{rng.uniform(0.5, 1):.2f}", ts.strftime(fmts[i % len(fmts)])])
     labels = text_blob(csv_text(rows), t)
     tr = Tags()
     readme = (f"Batch 12 - KESTREL trajectory grading outputs\n\nFiles: labels.csv (36 items), manifest.json.\n"
-              f"QA lead: {tr('PERSON', STAFF['quality'].name)} ({tr('EMAIL_ADDRESS', STAFF['quality'].email)})\n"
-              f"Questions: {tr('EMAIL_ADDRESS', SUPPORT_EMAIL)} / {tr('PHONE_NUMBER', SUPPORT_PHONE)}\n")
+              f"QA lead: {tr('PERSON', quality.name, quality)} ({tr('EMAIL_ADDRESS', quality.email, quality)})\n"
+              f"Questions: {tr.shared('EMAIL_ADDRESS', SUPPORT_EMAIL)} / {tr.shared('PHONE_NUMBER', SUPPORT_PHONE)}\n")
     manifest = json_text({"batch_id": ids.uuid4(rng), "generator": "labelops-export 2.14.3",
                           "commit": ids.git_sha(rng), "created": "2025-03-10T18:04:11Z",
                           "files": [{"name": "labels.csv", "rows": 36, "sha256": ids.sha256_hex(rng)}]})

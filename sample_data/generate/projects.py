@@ -79,8 +79,8 @@ def codename_registry_md() -> Blob:
         contact = LAB_CONTACTS.get(lab)
         contact_txt = "via client portal only"
         if contact:
-            contact_txt = f"{t('PERSON', contact.name)} ({t('EMAIL_ADDRESS', contact.email)})"
-        rows.append(f"| {code} | {lab} | {contact_txt} | {t('PERSON', owners[code].name)} |")
+            contact_txt = f"{t('PERSON', contact.name, contact)} ({t('EMAIL_ADDRESS', contact.email, contact)})"
+        rows.append(f"| {code} | {lab} | {contact_txt} | {t('PERSON', owners[code].name, owners[code])} |")
     text = f"""# Project codename registry (INTERNAL)
 
 Client names must never appear in contractor-facing material. Use the codename everywhere outside
@@ -100,7 +100,7 @@ def write_projects(share: Share, w: World) -> None:
     t = Tags()
     t.rubric(halcyon)
     share.write("Projects/BLUE_HERON/BH_HHH_rating_rubric_v4.2.md",
-                texts.blue_heron_rubric_md(halcyon, t("EMAIL_ADDRESS", STAFF["quality"].email)), t)
+                texts.blue_heron_rubric_md(halcyon, t("EMAIL_ADDRESS", STAFF["quality"].email, STAFF["quality"])), t)
     t = Tags()
     t.rubric(halcyon)
     share.write("Projects/BLUE_HERON/bh_math_gold_answers.jsonl", jsonl_text(texts.gold_rows(halcyon)), t)

@@ -36,7 +36,7 @@ def payouts_xlsx(w: World) -> Blob:
         p = payout_cells(t, c)
         hours, amount = hours_amount(rng, c)
         totals[c.currency] = totals.get(c.currency, 0.0) + amount
-        ws.append([t("CONTRACTOR_ID", c.cid), tag_person(t, c), c.country_name, c.method, c.bank, p["iban"],
+        ws.append([t("CONTRACTOR_ID", c.cid, c), tag_person(t, c), c.country_name, c.method, c.bank, p["iban"],
                    p["swift"], p["account"], p["routing"], p["ifsc"], p["payee"], p["wallet"], hours, amount,
                    "USD", datetime(2025, 2, 28), f"PAYOUT-2025-02-{i:04d}"])
         ws.cell(row=ws.max_row, column=16).number_format = "yyyy-mm-dd"
@@ -65,7 +65,7 @@ def payouts_csv(w: World) -> Blob:
         hours, amount = hours_amount(rng, c)
         note = rng.choice(["", "", "", "details re-confirmed", "new bank details received 2025-03-04",
                            "hold: KYC refresh due"])
-        rows.append([t("CONTRACTOR_ID", c.cid), tag_person(t, c), c.country_name, c.method, c.bank, p["iban"],
+        rows.append([t("CONTRACTOR_ID", c.cid, c), tag_person(t, c), c.country_name, c.method, c.bank, p["iban"],
                      p["swift"], p["account"], p["routing"], p["ifsc"], p["payee"], p["wallet"], f"{hours:.1f}",
                      f"{amount:.2f}", "USD", "2025-03-31", f"PAYOUT-2025-03-{i:04d}", note])
     return text_blob(csv_text(rows), t)
@@ -75,7 +75,7 @@ def invoice_pdf(w: World) -> Blob:
     c = w.of("NL")
     rng = rng_for("invoice")
     t = Tags()
-    name, email, phone = t("PERSON", c.name), t("EMAIL_ADDRESS", c.email), t("PHONE_NUMBER", c.phone_intl)
+    name, email, phone = t("PERSON", c.name, c), t("EMAIL_ADDRESS", c.email, c), t("PHONE_NUMBER", c.phone_intl, c)
     pdf = Pdf(footer_text=f"{name} - {email} - {phone}", title="Invoice INV-2025-000318")
     pdf.add_page()
     pdf.h1("INVOICE")
@@ -85,13 +85,13 @@ def invoice_pdf(w: World) -> Blob:
     pdf.line_text("From", bold=True)
     pdf.line_text(name)
     pdf.line_text(f"Independent contractor, {c.city}, {c.country_name}")
-    pdf.line_text(f"Contractor ID: {t('CONTRACTOR_ID', c.cid)}")
+    pdf.line_text(f"Contractor ID: {t('CONTRACTOR_ID', c.cid, c)}")
     pdf.line_text(f"Email: {email}")
     pdf.line_text(f"Phone: {phone}")
     pdf.ln(3)
     pdf.line_text("Bill to", bold=True)
     pdf.line_text(f"{VENDOR} - Accounts Payable")
-    pdf.line_text(f"Email: {t('EMAIL_ADDRESS', PAYOUTS_EMAIL)}")
+    pdf.line_text(f"Email: {t.shared('EMAIL_ADDRESS', PAYOUTS_EMAIL)}")
     pdf.ln(4)
     pdf.row(["Description", "Qty (h)", "Rate (EUR)", "Amount (EUR)"], [96, 22, 26, 30], bold=True)
     total = 0.0
@@ -115,8 +115,8 @@ def invoice_pdf(w: World) -> Blob:
     pdf.h2("Annex B - Payment details")
     pdf.line_text(f"Account holder: {name}")
     pdf.line_text(f"Bank: {c.bank}")
-    pdf.line_text(f"IBAN: {t('IBAN_CODE', group_iban(c.iban))}")
-    pdf.line_text(f"BIC / SWIFT: {t('SWIFT_CODE', c.bic)}")
+    pdf.line_text(f"IBAN: {t('IBAN_CODE', group_iban(c.iban), c)}")
+    pdf.line_text(f"BIC / SWIFT: {t.shared('SWIFT_CODE', c.bic)}")
     pdf.line_text("Payment reference: INV-2025-000318")
     pdf.ln(3)
     pdf.para("Please pay within 30 days. Reverse charge: VAT to be accounted for by the recipient "
@@ -133,8 +133,8 @@ def payment_instructions_docx(w: World) -> Blob:
     doc.core_properties.title = "Payment instructions - batch LMF-PAY-2025-03-B"
     section = doc.sections[0]
     section.header.paragraphs[0].text = f"{VENDOR} — Finance Operations — CONFIDENTIAL"
-    section.footer.paragraphs[0].text = f"{VENDOR} · {t('EMAIL_ADDRESS', SUPPORT_EMAIL)} · " \
-                                        f"{t('PHONE_NUMBER', SUPPORT_PHONE)}"
+    section.footer.paragraphs[0].text = f"{VENDOR} · {t.shared('EMAIL_ADDRESS', SUPPORT_EMAIL)} · " \
+                                        f"{t.shared('PHONE_NUMBER', SUPPORT_PHONE)}"
     doc.add_paragraph("12 March 2025")
     doc.add_paragraph("To: International Payments Desk\nRe: Payment instructions — batch LMF-PAY-2025-03-B")
     doc.add_paragraph(
@@ -151,13 +151,13 @@ def payment_instructions_docx(w: World) -> Blob:
     for i, c in enumerate(payees, start=1):
         cells = table.add_row().cells
         cells[0].text = str(i)
-        cells[1].text = t("CONTRACTOR_ID", c.cid)
+        cells[1].text = t("CONTRACTOR_ID", c.cid, c)
         cells[2].text = tag_person(t, c)
-        account = t("IBAN_CODE", group_iban(c.iban)) if c.iban else t("BANK_ACCOUNT", c.account)
+        account = t("IBAN_CODE", group_iban(c.iban), c) if c.iban else t("BANK_ACCOUNT", c.account, c)
         run = cells[3].paragraphs[0].add_run(account)
         if c is w.of("DE", 1):
             comment_run = run
-        cells[4].text = t("SWIFT_CODE", c.bic)
+        cells[4].text = t.shared("SWIFT_CODE", c.bic)
         cells[5].text = f"{rng.uniform(400, 3200):,.2f}"
         cells[6].text = "EUR" if c.iban and not c.iban.startswith("BR") else c.currency
     doc.add_paragraph()
@@ -178,6 +178,7 @@ def payment_instructions_docx(w: World) -> Blob:
 def card_expenses_csv(w: World) -> Blob:
     rng = rng_for("cards")
     t = Tags()
+    # corporate cards, each issued to a named cardholder: the number is the cardholder's
     cards = [(STAFF["finance"], ids.credit_card(rng, "amex")), (STAFF["delivery"], ids.credit_card(rng, "visa")),
              (STAFF["eng"], ids.credit_card(rng, "mastercard"))]
     merchants = [("AWS EMEA", "Cloud"), ("Figma", "Software"), ("Notion Labs", "Software"), ("Zoom Video", "Software"),
@@ -189,9 +190,9 @@ def card_expenses_csv(w: World) -> Blob:
         holder, number = cards[i % len(cards)]
         day = date(2025, 2, 1) + timedelta(days=rng.randint(0, 26))
         merchant, cat = rng.choice(merchants)
-        shown = t("CREDIT_CARD", number) if i % 4 else f"XXXX-XXXX-XXXX-{number[-4:]}"
+        shown = t("CREDIT_CARD", number, holder) if i % 4 else f"XXXX-XXXX-XXXX-{number[-4:]}"
         rows.append([day.strftime("%m/%d/%Y"), (day + timedelta(days=2)).strftime("%m/%d/%Y"),
-                     t("PERSON", holder.name), shown, merchant, cat, f"{rng.uniform(12, 2400):.2f}",
+                     t("PERSON", holder.name, holder), shown, merchant, cat, f"{rng.uniform(12, 2400):.2f}",
                      f"RCPT-{rng.randint(100000, 999999)}", rng.choice(["", "annotator seats", "Feb invoice",
                                                                            "client offsite", "team travel"])])
     return text_blob(csv_text(rows), t)
@@ -213,7 +214,8 @@ def gateway_rejects_log(w: World) -> Blob:
         elif reason == "CARD_REF_INVALID":
             extra = f" card_ref={ids.non_luhn_16(rng)}"
         lines.append(f"{when.isoformat().replace('+00:00', 'Z')} WARN payout-gw payout_id={ids.uuid4(rng)} "
-                     f"contractor={t('CONTRACTOR_ID', c.cid)} action=TRANSFER status=REJECTED reason={reason}{extra}")
+                     f"contractor={t('CONTRACTOR_ID', c.cid, c)} action=TRANSFER status=REJECTED "
+                     f"reason={reason}{extra}")
     lines.append("2025-03-03T09:12:44Z INFO payout-gw batch LMF-PAY-2025-03-A: 10 rejected, DEADLINE 2025-03-07 "
                  "for resubmission (ops ticket OPS-4471)")
     lines.append("2025-03-03T09:12:45Z INFO payout-gw gateway v3.8.1-build.20250228 (api 2025-01-27.acacia)")

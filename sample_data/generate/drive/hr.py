@@ -18,8 +18,8 @@ def roster_csv(w: World) -> Blob:
     rows: list[list[object]] = [["Contractor ID", "Full Name", "Email", "Phone", "Country", "City", "Project",
                                  "Start Date", "Status", "Hourly Rate (USD)"]]
     for c in w.contractors:
-        rows.append([t("CONTRACTOR_ID", c.cid), tag_person(t, c), t("EMAIL_ADDRESS", c.email),
-                     t("PHONE_NUMBER", c.phone_intl), c.country_name, c.city, c.project, c.start.isoformat(),
+        rows.append([t("CONTRACTOR_ID", c.cid, c), tag_person(t, c), t("EMAIL_ADDRESS", c.email, c),
+                     t("PHONE_NUMBER", c.phone_intl, c), c.country_name, c.city, c.project, c.start.isoformat(),
                      "Active", f"{c.rate:.2f}"])
     return text_blob(csv_text(rows), t)
 
@@ -29,8 +29,8 @@ def legacy_roster_tsv(w: World) -> Blob:
     rows: list[list[object]] = [["legacy_id", "new_id", "name", "personal_email", "mobile", "country", "onboarded"]]
     for c in w.contractors:
         if c.legacy_cid:
-            rows.append([t("CONTRACTOR_ID", c.legacy_cid), t("CONTRACTOR_ID", c.cid), tag_person(t, c),
-                         t("EMAIL_ADDRESS", c.email), t("PHONE_NUMBER", c.phone_local), c.country,
+            rows.append([t("CONTRACTOR_ID", c.legacy_cid, c), t("CONTRACTOR_ID", c.cid, c), tag_person(t, c),
+                         t("EMAIL_ADDRESS", c.email, c), t("PHONE_NUMBER", c.phone_local, c), c.country,
                          c.start.strftime("%d/%m/%Y")])
     return text_blob(csv_text(rows, delimiter="\t"), t)
 
@@ -42,14 +42,14 @@ def onboarding_docx(c: Contractor, form: str) -> Blob:
     doc.core_properties.title = f"{form} - contractor onboarding"
     section = doc.sections[0]
     section.header.paragraphs[0].text = f"{VENDOR} — Contractor Onboarding — CONFIDENTIAL"
-    section.footer.paragraphs[0].text = (f"Questions: {t('EMAIL_ADDRESS', SUPPORT_EMAIL)} · "
-                                         f"{t('PHONE_NUMBER', SUPPORT_PHONE)}")
+    section.footer.paragraphs[0].text = (f"Questions: {t.shared('EMAIL_ADDRESS', SUPPORT_EMAIL)} · "
+                                         f"{t.shared('PHONE_NUMBER', SUPPORT_PHONE)}")
     if form == "W-9":
         doc.add_heading("Form W-9 (contractor copy) — Request for Taxpayer Identification Number", level=1)
     else:
         doc.add_heading("Form W-8BEN (contractor copy) — Certificate of Foreign Status of Beneficial Owner", level=1)
     doc.add_paragraph("Collected for US tax reporting of contractor payments. Completed forms are returned to "
-                      f"{t('EMAIL_ADDRESS', KYC_EMAIL)}; originals are kept for seven years.")
+                      f"{t.shared('EMAIL_ADDRESS', KYC_EMAIL)}; originals are kept for seven years.")
     fields: list[tuple[str, str]] = [("Name of individual", tag_person(t, c))]
     if form == "W-9":
         fields += [
@@ -66,13 +66,13 @@ def onboarding_docx(c: Contractor, form: str) -> Blob:
             ("Date of birth (MM-DD-YYYY)", c.dob.strftime("%m-%d-%Y")),
         ]
         if c.aadhaar:
-            fields.append(("Aadhaar number (KYC)", t("IN_AADHAAR", c.aadhaar)))
+            fields.append(("Aadhaar number (KYC)", t("IN_AADHAAR", c.aadhaar, c)))
     if c.passport:
-        fields.append(("Passport number", t("PASSPORT", c.passport)))
+        fields.append(("Passport number", t("PASSPORT", c.passport, c)))
     fields += [
-        ("7. Reference number (Contractor ID)", t("CONTRACTOR_ID", c.cid)),
-        ("Contact email", t("EMAIL_ADDRESS", c.email)),
-        ("Contact phone", t("PHONE_NUMBER", c.phone_intl)),
+        ("7. Reference number (Contractor ID)", t("CONTRACTOR_ID", c.cid, c)),
+        ("Contact email", t("EMAIL_ADDRESS", c.email, c)),
+        ("Contact phone", t("PHONE_NUMBER", c.phone_intl, c)),
     ]
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
@@ -112,7 +112,8 @@ def all_hands_pptx(w: World) -> Blob:
     title.shapes.title.text = "Lumenframe All-Hands — March 2025"
     title.placeholders[1].text = "Delivery, quality and payouts"
     title.notes_slide.notes_text_frame.text = (
-        f"Welcome everyone. Introduce {t('PERSON', delivery.name)} (delivery) and {t('PERSON', hr.name)} (HR). "
+        f"Welcome everyone. Introduce {t('PERSON', delivery.name, delivery)} (delivery) and "
+        f"{t('PERSON', hr.name, hr)} (HR). "
         "Remind people the recording stays internal.")
     slide("Delivery by project", [
         "BLUE HERON (Halcyon Labs) — 412,800 preference pairs, alpha 0.66",
@@ -122,13 +123,14 @@ def all_hands_pptx(w: World) -> Blob:
     ], "Numbers are as of 28 Feb. KESTREL client name stays off slides per contract.")
     slide("Contractor spotlight", [f"{tag_person(t, c)} — {c.country_name} — {c.project}" for c in spotlight],
           "Thank them by name. If anyone wants a calibration buddy, they agreed to be contacted: "
-          + "; ".join(f"{c.name} ({t('EMAIL_ADDRESS', c.email)})" for c in spotlight)
-          + f". {spotlight[0].name} also offered WhatsApp: {t('PHONE_NUMBER', spotlight[0].phone_intl)}.")
+          + "; ".join(f"{c.name} ({t('EMAIL_ADDRESS', c.email, c)})" for c in spotlight)
+          + f". {spotlight[0].name} also offered WhatsApp: {t('PHONE_NUMBER', spotlight[0].phone_intl, spotlight[0])}.")
     slide("Payouts & support", [
         "Payout date: last business day of the month",
         "Update bank details in the portal only — never in Slack",
-        f"Questions: {t('EMAIL_ADDRESS', SUPPORT_EMAIL)} · {t('PHONE_NUMBER', SUPPORT_PHONE)}",
-    ], f"Finance contact for escalations: {t('PERSON', finance.name)}, {t('EMAIL_ADDRESS', finance.email)}.")
+        f"Questions: {t.shared('EMAIL_ADDRESS', SUPPORT_EMAIL)} · {t.shared('PHONE_NUMBER', SUPPORT_PHONE)}",
+    ], f"Finance contact for escalations: {t('PERSON', finance.name, finance)}, "
+       f"{t('EMAIL_ADDRESS', finance.email, finance)}.")
     slide("Q&A", ["Questions in #general or at the mic"], "Close by 15:00 UTC.")
     return office_blob(prs, t)
 
@@ -138,19 +140,19 @@ def kyc_notes_utf16(w: World) -> Blob:
     hr = STAFF["hr"]
     picks = [w.of("IN", 0), w.of("IN", 3), w.of("IN", 6), w.of("KE", 0), w.of("KE", 1), w.of("KE", 2),
              w.of("NG", 0), w.of("NG", 1), w.of("PH", 1), w.of("PH", 2), w.of("US", 0), w.of("US", 3)]
-    out = ["KYC REVIEW NOTES — Batch 3 (February 2025)", f"Reviewer: {t('PERSON', hr.name)}",
+    out = ["KYC REVIEW NOTES — Batch 3 (February 2025)", f"Reviewer: {t('PERSON', hr.name, hr)}",
            "Source documents stored in the KYC vault; these notes must not leave HR.", ""]
     for i, c in enumerate(picks):
-        out.append(f"[{t('CONTRACTOR_ID', c.cid)}] {tag_person(t, c)} — {c.country_name}")
+        out.append(f"[{t('CONTRACTOR_ID', c.cid, c)}] {tag_person(t, c)} — {c.country_name}")
         if c.country == "KE":
             out.append(f"  National ID No.: {tag_national_id(t, c)} (front/back scan OK)")
         elif c.national_id:
             out.append(f"  {c.national_id_name}: {tag_national_id(t, c)}")
         if c.aadhaar:
-            out.append(f"  Aadhaar: {t('IN_AADHAAR', c.aadhaar)} (full number received; asked for masked copy)")
+            out.append(f"  Aadhaar: {t('IN_AADHAAR', c.aadhaar, c)} (full number received; asked for masked copy)")
         if c.passport:
-            out.append(f"  Passport No.: {t('PASSPORT', c.passport)}, expiry 20{31 + i % 5}-0{1 + i % 9}-15")
-        out.append(f"  Phone verified by OTP: {t('PHONE_NUMBER', c.phone_intl)}")
+            out.append(f"  Passport No.: {t('PASSPORT', c.passport, c)}, expiry 20{31 + i % 5}-0{1 + i % 9}-15")
+        out.append(f"  Phone verified by OTP: {t('PHONE_NUMBER', c.phone_intl, c)}")
         out.append(f"  Result: {'VERIFIED' if i % 5 else 'PENDING - selfie mismatch'} 2025-02-{10 + i:02d}")
         out.append("")
     return Blob("\ufeff".encode("utf-16-le") + "\r\n".join(out).encode("utf-16-le"), t)
@@ -161,16 +163,16 @@ def kyc_notes_cp1252(w: World) -> Blob:
     quality = STAFF["quality"]
     picks = [c for c in w.contractors if c.country in {"BR", "DE", "FR", "NL", "ES"} and c.passport]
     out = ["Notas KYC / KYC notes — EU & Brazil contractors (export from reviewer laptop, cp1252)",
-           f"Second reviewer: {t('PERSON', quality.name)}", ""]
+           f"Second reviewer: {t('PERSON', quality.name, quality)}", ""]
     for c in picks:
-        out.append(f"* {tag_person(t, c)} ({t('CONTRACTOR_ID', c.cid)}), {c.city}, {c.country_name}")
-        out.append(f"    Passport: {t('PASSPORT', c.passport)}")
+        out.append(f"* {tag_person(t, c)} ({t('CONTRACTOR_ID', c.cid, c)}), {c.city}, {c.country_name}")
+        out.append(f"    Passport: {t('PASSPORT', c.passport, c)}")
         if c.national_id:
             out.append(f"    CPF: {tag_national_id(t, c)}")
         if c.iban:
-            out.append(f"    IBAN on file: {t('IBAN_CODE', c.iban)}  BIC: {t('SWIFT_CODE', c.bic)}")
+            out.append(f"    IBAN on file: {t('IBAN_CODE', c.iban, c)}  BIC: {t.shared('SWIFT_CODE', c.bic)}")
         elif c.account:
-            out.append(f"    Conta: {t('BANK_ACCOUNT', c.account)}  Agência: {c.extra.get('agencia', '')}")
+            out.append(f"    Conta: {t('BANK_ACCOUNT', c.account, c)}  Agência: {c.extra.get('agencia', '')}")
         out.append("    Address proof: utility bill, dated within 3 months — OK")
         out.append("")
     text = "\r\n".join(out)
@@ -182,14 +184,14 @@ def team_directory_html(w: World) -> Blob:
     leads = [w.of("IN", 1), w.of("PH", 0), w.of("NG", 2), w.of("BR", 1), w.of("US", 1), w.of("ES", 0)]
     rows = []
     for s in STAFF.values():
-        email = t("EMAIL_ADDRESS", s.email)
-        rows.append(f"<tr><td>{t('PERSON', s.name)}</td><td>{s.title}</td>"
-                    f"<td><a href=\"mailto:{email}\">{email}</a></td><td>{t('PHONE_NUMBER', s.phone)}</td></tr>")
+        email = t("EMAIL_ADDRESS", s.email, s)
+        rows.append(f"<tr><td>{t('PERSON', s.name, s)}</td><td>{s.title}</td>"
+                    f"<td><a href=\"mailto:{email}\">{email}</a></td><td>{t('PHONE_NUMBER', s.phone, s)}</td></tr>")
     lead_rows = []
     for c in leads:
-        lead_rows.append(f"<tr><td>{tag_person(t, c)}</td><td>{t('CONTRACTOR_ID', c.cid)}</td><td>{c.project}</td>"
-                         f"<td>{t('EMAIL_ADDRESS', c.email)}</td><td>{t('PHONE_NUMBER', c.phone_intl)}</td></tr>")
-    support = f"{t('EMAIL_ADDRESS', SUPPORT_EMAIL)} · {t('PHONE_NUMBER', SUPPORT_PHONE)}"
+        lead_rows.append(f"<tr><td>{tag_person(t, c)}</td><td>{t('CONTRACTOR_ID', c.cid, c)}</td><td>{c.project}</td>"
+                         f"<td>{t('EMAIL_ADDRESS', c.email, c)}</td><td>{t('PHONE_NUMBER', c.phone_intl, c)}</td></tr>")
+    support = f"{t.shared('EMAIL_ADDRESS', SUPPORT_EMAIL)} · {t.shared('PHONE_NUMBER', SUPPORT_PHONE)}"
     html = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -224,12 +226,12 @@ def hris_xml(w: World) -> Blob:
              '<hrisExport system="PeopleGrid" version="7.4" exported="2025-03-01T02:00:00Z" tenant="lumenframe">']
     for c in w.contractors:
         parts.append("  <worker>")
-        parts.append(f"    <workerId>{t('CONTRACTOR_ID', c.cid)}</workerId>")
+        parts.append(f"    <workerId>{t('CONTRACTOR_ID', c.cid, c)}</workerId>")
         if c.legacy_cid:
-            parts.append(f"    <legacyId>{t('CONTRACTOR_ID', c.legacy_cid)}</legacyId>")
+            parts.append(f"    <legacyId>{t('CONTRACTOR_ID', c.legacy_cid, c)}</legacyId>")
         parts.append(f"    <fullName>{tag_person(t, c)}</fullName>")
-        parts.append(f"    <email>{t('EMAIL_ADDRESS', c.email)}</email>")
-        parts.append(f"    <mobile>{t('PHONE_NUMBER', c.phone_e164)}</mobile>")
+        parts.append(f"    <email>{t('EMAIL_ADDRESS', c.email, c)}</email>")
+        parts.append(f"    <mobile>{t('PHONE_NUMBER', c.phone_e164, c)}</mobile>")
         parts.append(f"    <country>{c.country}</country>")
         parts.append(f"    <dateOfBirth>{c.dob.isoformat()}</dateOfBirth>")
         if c.national_id:
@@ -237,9 +239,9 @@ def hris_xml(w: World) -> Blob:
                       "KE_NATIONAL_ID": "KE-ID"}[c.national_id_label]
             parts.append(f'    <taxId scheme="{scheme}">{tag_national_id(t, c)}</taxId>')
         if c.aadhaar:
-            parts.append(f'    <nationalId scheme="AADHAAR">{t("IN_AADHAAR", c.aadhaar)}</nationalId>')
+            parts.append(f'    <nationalId scheme="AADHAAR">{t("IN_AADHAAR", c.aadhaar, c)}</nationalId>')
         if c.passport:
-            parts.append(f"    <passportNumber>{t('PASSPORT', c.passport)}</passportNumber>")
+            parts.append(f"    <passportNumber>{t('PASSPORT', c.passport, c)}</passportNumber>")
         parts.append(f'    <engagement project="{c.project}" start="{c.start.isoformat()}" rate="{c.rate:.2f}" '
                      'currency="USD" status="active"/>')
         parts.append("  </worker>")

@@ -69,7 +69,8 @@ def school_rubric_docx() -> Blob:
 
 def one_pager_pdf() -> Blob:
     t = Tags()
-    pdf = Pdf(footer_text=f"{VENDOR} - {t('EMAIL_ADDRESS', SUPPORT_EMAIL)} - {t('PHONE_NUMBER', SUPPORT_PHONE)}",
+    footer = f"{VENDOR} - {t.shared('EMAIL_ADDRESS', SUPPORT_EMAIL)} - {t.shared('PHONE_NUMBER', SUPPORT_PHONE)}"
+    pdf = Pdf(footer_text=footer,
               title="Lumenframe one-pager 2025")
     pdf.add_page()
     pdf.h1(f"{VENDOR}")
@@ -83,8 +84,8 @@ def one_pager_pdf() -> Blob:
 
 def public_contacts_txt() -> Blob:
     t = Tags()
-    t("EMAIL_ADDRESS", SUPPORT_EMAIL)
-    t("PHONE_NUMBER", SUPPORT_PHONE)
+    t.shared("EMAIL_ADDRESS", SUPPORT_EMAIL)
+    t.shared("PHONE_NUMBER", SUPPORT_PHONE)
     regions = ["India", "Philippines", "Kenya", "Nigeria", "Brazil", "United States", "Germany", "France",
                "Netherlands", "Spain", "Portugal", "Mexico", "Colombia", "South Africa", "Ghana", "Vietnam",
                "Indonesia", "Pakistan", "Egypt", "Poland", "Romania", "Ukraine", "Turkey", "Morocco", "Chile",
