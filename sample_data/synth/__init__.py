@@ -1,1 +1,1 @@
-"""Building blocks of the synthetic vendor share generator (see ../generate.py)."""
+"""Building blocks of the synthetic vendor share generator (see ../generate/)."""

@@ -9,6 +9,8 @@ stdlib/pypdfium2/olefile code, independent of spill's own extractors, and report
    truth line for that path — the truth must be exhaustive;
 4. e-mail addresses, valid IBANs, Luhn-valid card numbers and token shapes found by a sweep that
    are not in the truth for that path (except the deliberate placeholders).
+
+:func:`check_subjects` checks each truth line's ``subject`` against the planted people's records.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ import re
 import tarfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 from stdnum import iban as std_iban
 from stdnum import luhn
+
+from sample_data.synth.people import Contractor, Staff
 
 MAIL_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date")
 OOXML = (".docx", ".pptx", ".xlsx")
@@ -229,3 +233,56 @@ def check(share: Path, truth_path: Path) -> list[str]:
 
 def occurrences(share: Path, needle: str) -> int:
     return sum(text.count(needle) for text in share_texts(share).values())
+
+
+# Labels whose value always identifies one person, and labels whose value never does (a bank's codes,
+# a rubric document); the rest (e-mail, phone, bank numbers, credentials) can be either.
+PERSON_BOUND = {"PERSON", "CONTRACTOR_ID", "US_SSN", "IN_PAN", "IN_AADHAAR", "PH_TIN", "NG_NIN", "BR_CPF",
+                "KE_NATIONAL_ID", "PASSPORT", "UPI_ID", "CRYPTO", "CREDIT_CARD", "IBAN_CODE", "BANK_ACCOUNT"}
+NOBODYS = {"ABA_ROUTING_NUMBER", "SWIFT_CODE", "LAB_RUBRIC"}
+
+
+def check_subjects(truth_path: Path, people: Iterable[Contractor | Staff]) -> list[str]:
+    """Check the truth's ``subject`` of every line against the planted people:
+
+    1. every line has a subject, null or the id of a planted person;
+    2. a value of a person-bound label has a subject, a bank code or rubric has none;
+    3. a value on a person's record is planted as theirs wherever it appears (a reviewer's e-mail in
+       someone else's row stays the reviewer's), and no two people's records share a value;
+    4. every contractor has their identifiers: each one on the record is planted, in some spelling,
+       under their subject.
+    """
+    people = list(people)
+    problems: list[str] = []
+    owner_of: dict[tuple[str, str], str] = {}
+    for person in people:
+        for spellings in person.identifiers().values():
+            for key in spellings:
+                if owner_of.setdefault(key, person.subject) != person.subject:
+                    problems.append(f"{key} is on the records of {owner_of[key]} and {person.subject}")
+    known = {person.subject for person in people}
+    planted: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for line in truth_path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        where = f"{row['path']} {row['label']} {row['value']!r}"
+        if "subject" not in row:
+            problems.append(f"no subject: {where}")
+            continue
+        subject, key = row["subject"], (row["label"], row["value"])
+        if subject is None and row["label"] in PERSON_BOUND:
+            problems.append(f"person-bound value without a subject: {where}")
+        elif subject is not None and row["label"] in NOBODYS:
+            problems.append(f"{row['label']} belongs to nobody, not {subject}: {where}")
+        elif subject is not None and subject not in known:
+            problems.append(f"unknown subject {subject}: {where}")
+        if key in owner_of and subject != owner_of[key]:
+            problems.append(f"planted as {subject}'s, but on the record of {owner_of[key]}: {where}")
+        if subject is not None:
+            planted[subject].add(key)
+    for person in people:
+        if isinstance(person, Contractor):
+            for field_name, spellings in person.identifiers().items():
+                if not spellings & planted[person.subject]:
+                    problems.append(f"{person.subject}: their {field_name} is planted nowhere as theirs")
+    return problems
+

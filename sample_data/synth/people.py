@@ -16,7 +16,7 @@ import phonenumbers
 from faker import Faker
 from phonenumbers import PhoneNumberFormat
 
-from synth import ids
+from sample_data.synth import ids
 
 VENDOR = "Lumenframe Data Services"
 VENDOR_DOMAIN = "lumenframe.io"
@@ -117,6 +117,35 @@ class Contractor:
         return f"{self.first} {self.last}"
 
     @property
+    def subject(self) -> str:
+        """The truth's id of this person: their planted contractor ID."""
+        return f"contractor:{self.cid}"
+
+    def identifiers(self) -> dict[str, set[tuple[str, str]]]:
+        """Every identifier on the record (by field), with the (label, value) spellings the truth may plant it as.
+
+        The bank's codes (BIC, routing number, IFSC) are not the contractor's: every customer of the bank shares them.
+        """
+        fields = {
+            "cid": {("CONTRACTOR_ID", self.cid)},
+            "legacy_cid": {("CONTRACTOR_ID", self.legacy_cid or "")},
+            "name": {("PERSON", self.name), ("PERSON", ascii_form(self.name))},
+            "email": {("EMAIL_ADDRESS", self.email)},
+            "phone": {("PHONE_NUMBER", self.phone_e164), ("PHONE_NUMBER", self.phone_intl),
+                      ("PHONE_NUMBER", self.phone_local)},
+            "iban": {("IBAN_CODE", self.iban), ("IBAN_CODE", ids.group(self.iban, 4))},
+            "account": {("BANK_ACCOUNT", self.account)},
+            "us_account": {("US_BANK_NUMBER", self.us_account)},
+            "upi": {("UPI_ID", self.upi)},
+            "payee_email": {("EMAIL_ADDRESS", self.payee_email)},
+            "wallet": {("CRYPTO", self.wallet)},
+            "national_id": {(self.national_id_label, self.national_id)},
+            "aadhaar": {("IN_AADHAAR", self.aadhaar)},
+            "passport": {("PASSPORT", self.passport)},
+        }
+        return {name: spellings for name, spellings in fields.items() if all(value for _, value in spellings)}
+
+    @property
     def country_name(self) -> str:
         return COUNTRY_NAMES[self.country]
 
@@ -137,6 +166,9 @@ class Contractor:
 
 @dataclass
 class Staff:
+    """A vendor staff member (``staff:<role>``) or a client lab's contact (``contact:<lab>``)."""
+
+    subject: str
     name: str
     title: str
     email: str
@@ -146,19 +178,33 @@ class Staff:
     def first(self) -> str:
         return self.name.split()[0]
 
+    def identifiers(self) -> dict[str, set[tuple[str, str]]]:
+        return {"name": {("PERSON", self.name), ("PERSON", ascii_form(self.name))},
+                "email": {("EMAIL_ADDRESS", self.email)}, "phone": {("PHONE_NUMBER", self.phone)}}
+
 
 STAFF = {
-    "finance": Staff("Mara Velasquez", "Finance Operations Lead", "mara.velasquez@lumenframe.io", "+1 (415) 555-0182"),
-    "delivery": Staff("Tobias Reinholt", "Head of Delivery", "tobias.reinholt@lumenframe.io", "+49 30 9055 1437"),
-    "hr": Staff("Anjali Raghunathan", "Contractor Success & HR", "anjali.r@lumenframe.io", "+91 80 4719 2260"),
-    "eng": Staff("Devon Okafor", "Platform Engineer", "devon.okafor@lumenframe.io", "+1 (312) 555-0119"),
-    "quality": Staff("Sinéad Gallagher", "Quality Lead", "sinead.gallagher@lumenframe.io", "+353 1 526 9983"),
+    "finance": Staff("staff:finance", "Mara Velasquez", "Finance Operations Lead", "mara.velasquez@lumenframe.io",
+                     "+1 (415) 555-0182"),
+    "delivery": Staff("staff:delivery", "Tobias Reinholt", "Head of Delivery", "tobias.reinholt@lumenframe.io",
+                      "+49 30 9055 1437"),
+    "hr": Staff("staff:hr", "Anjali Raghunathan", "Contractor Success & HR", "anjali.r@lumenframe.io",
+                "+91 80 4719 2260"),
+    "eng": Staff("staff:eng", "Devon Okafor", "Platform Engineer", "devon.okafor@lumenframe.io", "+1 (312) 555-0119"),
+    "quality": Staff("staff:quality", "Sinéad Gallagher", "Quality Lead", "sinead.gallagher@lumenframe.io",
+                     "+353 1 526 9983"),
 }
 LAB_CONTACTS = {
-    "Halcyon Labs": Staff("Imogen Hartley", "Post-training Data Lead", "imogen.hartley@halcyonlabs.ai",
-                          "+1 (650) 555-0163"),
-    "Corvid AI": Staff("Rafael Quintero", "Human Data Program Manager", "rquintero@corvid.ai", "+1 (206) 555-0128"),
+    "Halcyon Labs": Staff("contact:halcyon-labs", "Imogen Hartley", "Post-training Data Lead",
+                          "imogen.hartley@halcyonlabs.ai", "+1 (650) 555-0163"),
+    "Corvid AI": Staff("contact:corvid-ai", "Rafael Quintero", "Human Data Program Manager", "rquintero@corvid.ai",
+                       "+1 (206) 555-0128"),
 }
+
+
+def ascii_form(text: str) -> str:
+    """The text without its accents (how Slack's ``real_name_normalized`` writes a name)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def _ascii_slug(text: str) -> str:

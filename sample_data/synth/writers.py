@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Protocol
 
 FIXED_DT = datetime(2025, 3, 14, 9, 30, 0, tzinfo=UTC)
 FIXED_NAIVE = FIXED_DT.replace(tzinfo=None)
@@ -30,22 +31,35 @@ ZIP_DT = (2025, 3, 14, 9, 30, 0)
 MAIL_POLICY = default_policy.clone(linesep="\n", max_line_length=100)
 
 
-class Tags:
-    """The (label, value) pairs planted in one file's or member's own text.
+class Owner(Protocol):
+    """A planted person: anything with a stable subject id (``contractor:LMF-C-004512``, ``staff:finance``)."""
 
-    Calling the object records a value and returns it, so text can be written inline:
-    ``f"IBAN: {t('IBAN_CODE', c.iban)}"``.
+    @property
+    def subject(self) -> str: ...
+
+
+class Tags:
+    """The (label, value, subject) triples planted in one file's or member's own text.
+
+    Calling the object records a value with the person it belongs to and returns it, so text can be
+    written inline: ``f"IBAN: {t('IBAN_CODE', c.iban, c)}"``. A value that belongs to nobody in
+    particular (a shared inbox, a company phone, a bank's SWIFT code, a company credential) is
+    planted with :meth:`shared`; a rubric document with :meth:`rubric`.
     """
 
     def __init__(self) -> None:
-        self.items: list[tuple[str, str | None]] = []
+        self.items: list[tuple[str, str | None, str | None]] = []
 
-    def __call__(self, label: str, value: str) -> str:
-        self.items.append((label, value))
+    def __call__(self, label: str, value: str, owner: Owner) -> str:
+        self.items.append((label, value, owner.subject))
+        return value
+
+    def shared(self, label: str, value: str) -> str:
+        self.items.append((label, value, None))
         return value
 
     def rubric(self, lab: str | None) -> None:
-        self.items.append(("LAB_RUBRIC", lab))
+        self.items.append(("LAB_RUBRIC", lab, None))
 
     def merge(self, other: Tags) -> Tags:
         self.items.extend(other.items)
@@ -62,7 +76,7 @@ class Blob:
 class Share:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.truth: dict[tuple[str, str, str | None], None] = {}
+        self.truth: dict[tuple[str, str, str | None], str | None] = {}  # (path, label, value) -> subject
         self.files: list[str] = []
 
     def write(self, rel: str, blob: Blob | bytes | str, tags: Tags | None = None, encoding: str = "utf-8") -> Blob:
@@ -79,18 +93,23 @@ class Share:
         return blob
 
     def _record(self, path: str, blob: Blob) -> None:
-        for label, value in blob.tags.items:
-            self.truth[(path, label, value)] = None
+        for label, value, subject in blob.tags.items:
+            key = (path, label, value)
+            if key in self.truth and self.truth[key] != subject:
+                # one truth line per (path, label, value): it cannot belong to two people
+                raise ValueError(f"{path} {label} {value!r} planted for {self.truth[key]} and {subject}")
+            self.truth[key] = subject
         for name, member in blob.members.items():
             self._record(f"{path}!/{name}", member)
 
     def finish(self, truth_path: Path) -> None:
         for dirpath, _dirs, _files in os.walk(self.root):
             os.utime(dirpath, (FIXED_EPOCH, FIXED_EPOCH))
-        rows = sorted(self.truth, key=lambda k: (k[0], k[1], k[2] or ""))
+        rows = sorted(self.truth.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or ""))
         with truth_path.open("w", encoding="utf-8", newline="\n") as fh:
-            for path, label, value in rows:
-                fh.write(json.dumps({"path": path, "label": label, "value": value}, ensure_ascii=False) + "\n")
+            for (path, label, value), subject in rows:
+                line = {"path": path, "label": label, "value": value, "subject": subject}
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 # --------------------------------------------------------------------------- plain text helpers
