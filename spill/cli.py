@@ -83,9 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     _rules_arg(rsub.add_parser("list", help="every rule: id, entity type, category, severity, source file"))
     _rules_arg(rsub.add_parser("test", help="run every rule's examples; non-zero exit on a failure"))
 
-    v = sub.add_parser("verify", help="re-hash the evidence and check the decision log's hash chain")
+    v = sub.add_parser("verify", help="re-hash the evidence and check the keyed decision chain")
     v.add_argument("case", type=Path, metavar="CASE.db")
     v.add_argument("--root", type=Path, help="where the share is now, if it moved since the scan")
+    v.add_argument("--head", metavar="MAC", help="a log head pinned earlier (printed in reports): it must still be "
+                   "in the log")
     return p
 
 
@@ -262,14 +264,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
             changed += 1
         else:
             same += 1
-    chain = case.log.verify()
+    chain = case.log.verify(pinned=args.head)
     for line in chain:
         print(f"log      {line}")
-    n_decisions = case.log.count()
+    head = case.log.head()
     case.close()
     ok = not (changed or missing or chain)
     print(f"spill: {same} files unchanged, {changed} changed, {missing} missing; decision log "
-          f"{'intact' if not chain else 'BROKEN'} ({n_decisions} entries)", file=sys.stderr)
+          f"{'intact' if not chain else 'BROKEN'} ({head.count} entries, head {head.mac or '-'})", file=sys.stderr)
     return EXIT_OK if ok else EXIT_CHANGED
 
 

@@ -62,7 +62,12 @@ class Action(enum.StrEnum):
     @property
     def column(self) -> str | None:
         """The findings column the action changes (None: it changes nothing, e.g. a reveal)."""
-        return None if self is Action.REVEAL else self.value
+        return self.value if self in (Action.STATUS, Action.SEVERITY, Action.NOTE) else None
+
+    @property
+    def reversible(self) -> bool:
+        """Whether undo can take it back (a value once revealed stays revealed)."""
+        return self is not Action.REVEAL
 
     def check(self, after: str | None) -> None:
         """Raise ValueError when ``after`` is not a value this action can set."""
@@ -219,19 +224,20 @@ class ScanInfo:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """One entry of the append-only decision log."""
+    """One entry of the append-only decision log: who changed what (``target_kind``/``target``) from what to what."""
 
     seq: int
     at: str
     analyst: str
     action: str
-    finding_id: str
+    target_kind: str  # finding | subject | file
+    target: str
     before: str | None
     after: str | None
     reason: str | None
     batch: str | None
-    prev_hash: str
-    hash: str
+    prev_mac: str
+    mac: str
 
 
 def file_id(path: str) -> str:

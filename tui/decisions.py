@@ -133,7 +133,7 @@ class DecisionWriter:
     def _handle(self, case: Case, request: DecisionRequest | UndoRequest, reply_to: MessagePump) -> Message:
         if isinstance(request, UndoRequest):
             new_batch = case.log.undo(request.batch, analyst=self.analyst)
-            ids = case.log.batch_findings(new_batch) if new_batch else []
+            ids = case.log.batch_targets(new_batch) if new_batch else []
             return self.DecisionRecorded(request, new_batch or "", len(ids), ids)
         ids = list(request.target.ids)
         for query in request.target.queries:

@@ -35,8 +35,8 @@ class Case:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.path = store.path
-        self.scans = ScanStore(store)
         self.log = DecisionLog(store)
+        self.scans = ScanStore(store, self.log)
         self.people = People(store)
         self.triage = Triage(store, self.people, self.log)
         self.reports = Reports(store, self.scans, self.people, self.log)

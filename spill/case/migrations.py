@@ -8,10 +8,15 @@ version is bumped only when it has finished.
 - **2**: finding columns named like the record fields (``start``/``end``); triage indexes
   for every case file; indexes that were left prefixes of newer ones dropped (they slowed
   every scan write); full-text search over path, masked preview and masked context.
+- **3**: the decision log keyed (HMAC under a key derived from the case key) with a MAC'd
+  head, and general targets (a finding, a person, a file); the old SHA-256 chain is checked,
+  its verdict kept in ``meta`` (``log_before_schema_3``) and its entries re-chained.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -35,14 +40,67 @@ def migrate_1_to_2(store: Store) -> None:
         for name in ("findings_file", "findings_fp", "findings_subject", "findings_rule"):
             store.conn.execute(f"DROP INDEX IF EXISTS {name}")
         _triage_indexes(store)
-    # sqlite-utils' FTS set-up runs scripts, which commit: it stays outside the transaction
-    db["findings"].enable_fts(["path", "preview", "context"], tokenize="unicode61 remove_diacritics 2",
-                              replace=True)
-    with store.transaction():
+        db["findings"].enable_fts(["path", "preview", "context"], tokenize="unicode61 remove_diacritics 2",
+                                  replace=True)
         # sqlite-utils' own triggers re-index a row on every UPDATE; a decision updates status,
         # so these re-index only when the indexed columns change
         for sql in _FTS_TRIGGERS:
             store.conn.execute(sql)
+
+
+def migrate_2_to_3(store: Store) -> None:
+    from spill.case.decisions import DecisionLog, Head
+
+    db = store.db
+    with store.transaction():
+        if "target" in db["decisions"].columns_dict:
+            return
+        old = [dict(r) for r in store.conn.execute("SELECT * FROM decisions ORDER BY seq")]
+        store.conn.execute("DROP TRIGGER IF EXISTS decisions_no_update")
+        store.conn.execute("DROP TRIGGER IF EXISTS decisions_no_delete")
+        store.conn.execute("DROP TABLE decisions")
+        db["decisions"].create(
+            {"seq": int, "at": str, "analyst": str, "action": str, "target_kind": str, "target": str,
+             "before": str, "after": str, "reason": str, "batch": str, "prev_mac": str, "mac": str},
+            pk="seq", not_null={"at", "analyst", "action", "target_kind", "target", "prev_mac", "mac"}, strict=True)
+        db["decisions"].create_index(["target"], index_name="decisions_target")
+        db["decisions"].create_index(["batch"], index_name="decisions_batch")
+        db["log_head"].create({"id": int, "count": int, "mac": str, "head_mac": str}, pk="id",
+                              not_null={"count", "mac", "head_mac"}, strict=True)
+        for sql in _LOG_TRIGGERS:
+            store.conn.execute(sql)
+        log = DecisionLog(store)
+        head = Head(0, "")
+        for d in old:
+            head = log._append(head, d["action"], "finding", d["finding_id"], d["before"], d["after"], d["analyst"],
+                               d["reason"], d["batch"] or "", at=d["at"])
+        if old:
+            log._write_head(head)
+        store.db["meta"].insert({"key": "log_before_schema_3", "value": _v2_chain_verdict(old)}, replace=True)
+
+
+def _v2_chain_verdict(entries: list[dict[str, object]]) -> str:
+    """What the schema-2 log's unkeyed SHA-256 chain said when it was re-chained."""
+    prev, broken = "", []
+    for d in entries:
+        payload = json.dumps({k: d[k] for k in ("at", "analyst", "action", "finding_id", "before", "after", "reason",
+                                                "batch")}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if d["prev_hash"] != prev or hashlib.sha256(f"{prev}\n{payload}".encode()).hexdigest() != d["hash"]:
+            broken.append(str(d["seq"]))
+        prev = str(d["hash"])
+    if broken:
+        return f"{len(entries)} entries; chain broken at {', '.join(broken[:10])}"
+    return f"{len(entries)} entries; chain intact"
+
+
+_LOG_TRIGGERS = (
+    "CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions"
+    " BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END",
+    "CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions"
+    " BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END",
+    "CREATE TRIGGER log_head_no_delete BEFORE DELETE ON log_head"
+    " BEGIN SELECT RAISE(ABORT, 'the log head is kept'); END",
+)
 
 
 def _triage_indexes(store: Store) -> None:
@@ -83,7 +141,7 @@ _FTS_TRIGGERS = (
     " new.context); END",
 )
 
-MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2]
+MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -52,6 +52,7 @@ class Reports:
             " LIMIT 15")]
         data["decisions"] = self.log.summary()
         data["chain_problems"] = self.log.verify()
+        data["log_head"] = self.log.head()
         return data
 
     def overview(self) -> CaseOverview:

@@ -9,16 +9,20 @@ from typing import Any
 
 from spill import clock
 from spill.case import rows
+from spill.case.decisions import DecisionLog
 from spill.case.store import Store, tool_version
 from spill.errors import CaseError
-from spill.model import FileRecord, FileResult, FileStatus, KnownFile, ScanInfo, file_id, finding_id
+from spill.model import Action, FileRecord, FileResult, FileStatus, KnownFile, ScanInfo, file_id, finding_id
+
+Carried = list[tuple[str, Action, str | None, str | None, str]]
 
 
 class ScanStore:
     """What `spill scan` writes and reads back to decide what to scan again."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, log: DecisionLog) -> None:
         self.store = store
+        self.log = log
 
     # ------------------------------------------------------------------- scans
     def begin(self, root: str, options: dict[str, Any], rules_fingerprint: str, model_version: str) -> int:
@@ -75,25 +79,30 @@ class ScanStore:
                       store_values: bool = False) -> None:
         """Write a batch of files and their findings in one transaction.
 
-        A re-scanned file's old findings are replaced; triage status and notes carry over
-        to new findings with the same fingerprint, rule and location.
+        A re-scanned file's old findings are replaced; triage status, analyst-set severity and
+        notes carry over to new findings with the same fingerprint, rule and location, and a
+        carried decision on a finding with a new id is logged (so the log still explains it).
         """
-        files, findings = [], []
+        files, findings, carried = [], [], []
         with self.store.transaction():
             for result in results:
                 files.append(_file_columns(result.file, scan_id, rules_fingerprint))
-                findings.extend(self._finding_rows(result, scan_id, store_values))
+                findings.extend(self._finding_rows(result, scan_id, store_values, carried))
             self.store.db["files"].upsert_all(files, pk="id")
             self.store.db["findings"].insert_all(findings, replace=True, batch_size=200)
+            self.log.record_carried(carried)
 
-    def _finding_rows(self, result: FileResult, scan_id: int, store_values: bool) -> list[dict[str, Any]]:
+    def _finding_rows(self, result: FileResult, scan_id: int, store_values: bool,
+                      carried: Carried) -> list[dict[str, Any]]:
         """The rows of one file's new findings, after dropping its old ones (keeping their decisions)."""
         rec = result.file
-        carried: dict[tuple[str | None, str, str], tuple[str, str | None]] = {}
+        previous: dict[tuple[str | None, str, str], Any] = {}
         for r in self.store.conn.execute(
-                "SELECT fingerprint, rule, location, status, note FROM findings WHERE file_id = ?", (rec.id,)):
-            if r["status"] != "open" or r["note"]:
-                carried[(r["fingerprint"], r["rule"], r["location"])] = (r["status"], r["note"])
+                "SELECT f.id, f.fingerprint, f.rule, f.location, f.status, f.severity, f.note, EXISTS(SELECT 1 FROM"
+                " decisions d WHERE d.target = f.id AND d.action = 'severity') AS severity_decided FROM findings f"
+                " WHERE f.file_id = ?", (rec.id,)):
+            if r["status"] != "open" or r["note"] or r["severity_decided"]:
+                previous[(r["fingerprint"], r["rule"], r["location"])] = r
         self.store.conn.execute("DELETE FROM findings WHERE file_id = ?", (rec.id,))
         out = []
         for f in result.findings:
@@ -101,9 +110,11 @@ class ScanStore:
             row["id"] = finding_id(rec.sha256 or "", f.path, f.rule, f.entity_type, f.start, f.end)
             row["file_id"] = rec.id
             row["fingerprint"] = self.store.fingerprint(f.value) if f.value is not None else None
-            row["status"], row["note"] = carried.get((row["fingerprint"], f.rule, row["location"]), ("open", None))
             row["value"] = f.value if store_values else None
             row["scan_id"] = scan_id
+            old = previous.get((row["fingerprint"], f.rule, row["location"]))
+            if old is not None:
+                _carry(old, row, carried)
             out.append(row)
         return out
 
@@ -159,6 +170,19 @@ class ScanStore:
                        file_id=rec.id, path=rec.path, status="open", note=None, value=f.value, scan_id=scan_id)
             copies.append(row)
         self.store.db["findings"].insert_all(copies, replace=True, batch_size=200)
+
+
+def _carry(old: Any, row: dict[str, Any], carried: Carried) -> None:
+    """Give a re-scanned finding its old decisions; log them when its id changed."""
+    changes = [(Action.STATUS, "open", old["status"]), (Action.NOTE, None, old["note"])]
+    if old["severity_decided"]:
+        changes.append((Action.SEVERITY, row["severity"], old["severity"]))
+    for action, fresh, kept in changes:
+        if kept == fresh:
+            continue
+        row[str(action)] = kept
+        if row["id"] != old["id"]:
+            carried.append((row["id"], action, fresh, kept, f"carried over from {old['id']} (file re-scanned)"))
 
 
 def _file_columns(rec: FileRecord, scan_id: int, rules_fingerprint: str) -> dict[str, Any]:

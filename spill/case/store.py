@@ -146,6 +146,10 @@ class Store:
         if self._depth == 0:
             self.conn.execute("COMMIT")
 
+    def key_bytes(self) -> bytes:
+        """The case key, for keys derived from it (the decision log's MAC key)."""
+        return self._key
+
     # ------------------------------------------------------------ fingerprints
     def fingerprint(self, value: str) -> str:
         digest = hmac.new(self._key, normalize_value(value).encode("utf-8", "surrogatepass"), "sha256")

@@ -25,6 +25,8 @@ def _sections(case: Case) -> list[tuple[str, list[str], list[list[Any]]]]:
         ["Findings", c["findings"]],
         ["People with exposed data", c["subjects"]],
         ["Decision log", "intact" if not d["chain_problems"] else f"BROKEN: {'; '.join(d['chain_problems'][:3])}"],
+        ["Decision log head", f"{d['log_head'].count} entries, MAC {d['log_head'].mac or '-'} "
+                              "(pin it: spill verify CASE --head MAC)"],
     ]
     out: list[tuple[str, list[str], list[list[Any]]]] = [("Overview", ["", ""], overview)]
     out.append(("Findings by type and status",

@@ -96,7 +96,7 @@ def test_decide_many_skips_unchanged_and_reports_progress(sample: SampleCase) ->
         batch, changed = case.log.decide(phones, action="status", after="confirmed", analyst="a",
                                           progress=lambda done, total: seen.append((done, total)))
         assert changed == 20 and seen == [(30, 30)]
-        assert len(case.log.batch_findings(batch)) == 20
+        assert len(case.log.batch_targets(batch)) == 20
         assert case.log.verify() == []
         with pytest.raises(CaseError):
             case.log.decide(phones, action="status", after="maybe", analyst="a")
