@@ -55,20 +55,20 @@ def test_rules(rules: Sequence[Rule]) -> list[str]:
                 failures.append(f"{where}: negative example {_short(ex.text)!r} produced "
                                 f"{rule.entity_type} {found[0]!r}")
     if document_rules:
-        classifier = RubricClassifier.from_rules(rules)
+        classifier = RubricClassifier(rules)
         for rule in document_rules:
             where = f"{rule.source}:{rule.line}: {rule.id}"
             if not rule.examples:
                 failures.append(f"{where}: no examples")
             for ex in rule.examples:
-                verdict = classifier.classify(ex.text, "")
+                verdict = classifier.classify(ex.text)
                 if verdict is None:
                     failures.append(f"{where}: example {_short(ex.text)!r}: not classified as {rule.entity_type}")
                 elif ex.value is not None and verdict.client != ex.value:
                     failures.append(f"{where}: example {_short(ex.text)!r}: client {verdict.client!r}, "
                                     f"expected {ex.value!r}")
             for ex in rule.negative_examples:
-                verdict = classifier.classify(ex.text, "")
+                verdict = classifier.classify(ex.text)
                 if verdict is not None:
                     failures.append(f"{where}: negative example {_short(ex.text)!r} classified as "
                                     f"{rule.entity_type} ({', '.join(verdict.signals[:3])})")

@@ -22,7 +22,7 @@ def _cases(negative: bool) -> list[pytest.param]:
 
 @pytest.fixture(scope="module")
 def rubric() -> RubricClassifier:
-    return RubricClassifier.from_rules(_RULES)
+    return RubricClassifier(_RULES)
 
 
 @pytest.mark.parametrize("rule, example", _cases(negative=False))
