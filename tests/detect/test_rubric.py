@@ -59,7 +59,7 @@ def test_rubric_does_not_fire_on_look_alikes(classifier: RubricClassifier, text:
 
 def test_rubric_codename_map_from_user_rules_names_the_client(tmp_path: Path) -> None:
     # the responder's override of the built-in rule, as the README says: the same rule with a codename map
-    builtin = (Path(__file__).resolve().parents[1] / "rules" / "lab_rubric.yml").read_text()
+    builtin = (Path(__file__).resolve().parents[2] / "rules" / "lab_rubric.yml").read_text()
     assert "    codenames: {}" in builtin
     (tmp_path / "case.yml").write_text(builtin.replace("    codenames: {}", "    codenames: {ORCHID: Halvard Labs}"))
     classifier = RubricClassifier(load_rules([tmp_path]))
