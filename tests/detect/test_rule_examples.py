@@ -1,56 +1,32 @@
-"""Every built-in rule's own proof: its examples must match, its negative examples must not."""
+"""Every built-in rule's own proof, one test per example: ``spill rules test``'s check, example by example."""
 
 from __future__ import annotations
 
 import pytest
 
-from scanners.detect.patterns import PatternDetector
-from scanners.detect.rubric import RubricClassifier
 from scanners.detect.rules import Example, Rule, load_rules
+from scanners.detect.rules_check import ExampleCheck
 
 _RULES = load_rules()
 
 
-def _cases(negative: bool) -> list[pytest.param]:
+def _cases() -> list[pytest.param]:
     params = []
     for rule in _RULES:
-        examples = rule.negative_examples if negative else rule.examples
-        for i, ex in enumerate(examples):
-            params.append(pytest.param(rule, ex, id=f"{rule.id}-{'neg' if negative else 'ex'}{i}"))
+        for negative, examples in ((False, rule.examples), (True, rule.negative_examples)):
+            for i, ex in enumerate(examples):
+                params.append(pytest.param(rule, ex, negative, id=f"{rule.id}-{'neg' if negative else 'ex'}{i}"))
     return params
 
 
 @pytest.fixture(scope="module")
-def rubric() -> RubricClassifier:
-    return RubricClassifier(_RULES)
+def check() -> ExampleCheck:
+    return ExampleCheck(_RULES)
 
 
-@pytest.mark.parametrize("rule, example", _cases(negative=False))
-def test_rule_example_matches(rule: Rule, example: Example, all_entities_detector: PatternDetector,
-                              rubric: RubricClassifier) -> None:
-    if rule.is_document_rule:
-        verdict = rubric.classify(example.text)
-        assert verdict is not None
-        if example.value is not None:
-            assert verdict.client == example.value
-        return
-    found = [(d.entity_type, example.text[d.start:d.end])
-             for d in all_entities_detector.detect(example.text, example.context)]
-    if example.value is None:
-        assert any(et == rule.entity_type for et, _ in found), found
-    else:
-        assert (rule.entity_type, example.value) in found, found
-
-
-@pytest.mark.parametrize("rule, example", _cases(negative=True))
-def test_rule_negative_example_does_not_match(rule: Rule, example: Example, all_entities_detector: PatternDetector,
-                                             rubric: RubricClassifier) -> None:
-    if rule.is_document_rule:
-        assert rubric.classify(example.text) is None
-        return
-    found = [(d.entity_type, example.text[d.start:d.end], d.rule)
-             for d in all_entities_detector.detect(example.text, example.context)]
-    assert not [f for f in found if f[0] == rule.entity_type], found
+@pytest.mark.parametrize("rule, example, negative", _cases())
+def test_rule_example(rule: Rule, example: Example, negative: bool, check: ExampleCheck) -> None:
+    assert check.problem(rule, example, negative=negative) is None
 
 
 def test_every_rule_has_examples() -> None:
