@@ -9,13 +9,16 @@ the file and the line of the offending key or item, so the CLI prints one line.
 from __future__ import annotations
 
 import difflib
+import enum
 from collections.abc import Collection
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 import yaml
 
 from spill.errors import RuleError
+
+_Choice = TypeVar("_Choice", bound=enum.StrEnum)
 
 
 class YamlMap(dict):  # type: ignore[type-arg]
@@ -134,6 +137,14 @@ class Fields:
         if not is_scalar(value):
             raise self.fail(key, f"'{key}' must be a string")
         return str(value)
+
+    def choice(self, key: str, kind: type[_Choice]) -> _Choice:
+        """One of the values of the string enum ``kind`` (a rule's category, its severity)."""
+        try:
+            return kind(self.string(key))
+        except ValueError:
+            raise self.fail(key, f"unknown {key} '{self.data[key]}' (one of: "
+                                 f"{', '.join(member.value for member in kind)})") from None
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.data.get(key, default)

@@ -205,16 +205,8 @@ def _build_rule(b: Fields) -> Rule:
     entity = b.string("entity_type") or ""
     if not _ENTITY_RE.match(entity):
         raise b.fail("entity_type", f"bad entity_type '{entity}': use UPPER_CASE like EMAIL_ADDRESS")
-    try:
-        category = Category(b.string("category"))
-    except ValueError:
-        raise b.fail("category", f"unknown category '{data['category']}' (one of: "
-                                 f"{', '.join(c.value for c in Category)})") from None
-    try:
-        severity = Severity(b.string("severity"))
-    except ValueError:
-        raise b.fail("severity", f"unknown severity '{data['severity']}' (one of: "
-                                 f"{', '.join(s.value for s in Severity)})") from None
+    category = b.choice("category", Category)
+    severity = b.choice("severity", Severity)
 
     patterns = _build_patterns(b)
     validators = b.strings("validators")
