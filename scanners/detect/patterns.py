@@ -30,19 +30,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
+from scanners.detect.inline_label import InlineLabelRecognizer
+from scanners.detect.labels import EMPTY_VALUES, HeaderLabels, LabelledRule, context_words
 from scanners.detect.prefilter import Prefilter
-from scanners.detect.recognizers import recognizer_class
-from scanners.detect.recognizers.label import (
-    DEFAULT_LABEL_VALUE,
-    EMPTY_VALUES,
-    LabelRecognizer,
-    label_of_context,
-    normalize_label,
-)
-from scanners.detect.recognizers.rule_pattern import VALIDATED, RulePatternRecognizer
+from scanners.detect.recognizers import VALIDATED, recognizer_class
+from scanners.detect.rule_pattern import RulePatternRecognizer
 from scanners.detect.rules import Rule
 from scanners.detect.value_check import ValueCheck
 from spill.model import Detection
@@ -59,6 +53,9 @@ ADJACENT_BOOST = 0.25
 ADJACENT_CHARS = 48
 #: Entity types that exist as rules but are off unless asked for (noise for a breach responder).
 OFF_BY_DEFAULT = frozenset({"DATE_TIME", "ORGANIZATION", "NRP", "LOCATION", "URL", "UUID", "MAC_ADDRESS"})
+#: Catch-all types a header can name ("Tax ID", "National ID"); a specific type that recognises the
+#: same value (a CPF, an SSN, an Aadhaar number) says more, so in overlaps they rank as if at threshold.
+GENERIC_TYPES = frozenset({"TAX_ID", "NATIONAL_ID"})
 #: A labelled whole value longer than this is text, not a value.
 MAX_LABELLED_VALUE = 64
 #: ``detect_batch`` joins segments up to this long into chunks of about this many characters.
@@ -74,7 +71,6 @@ WINDOW_AFTER = 512
 
 #: Words as the context gate sees them: a context word's first word must be one of the text's.
 _TOKEN = re.compile(r"[^\W_]+")
-_CTX_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|[_\-.\[\]/\\$:]+")
 
 
 @dataclass(slots=True, eq=False)
@@ -107,69 +103,29 @@ class _Candidate:
 @dataclass(slots=True)
 class _Header:
     words: str
-    labelled: tuple[tuple[Rule, regex.Pattern[str], ValueCheck], ...]
+    labelled: tuple[LabelledRule, ...]
     context_hits: frozenset[int] = field(default_factory=frozenset)  # runner orders
 
 
-def _context_regex(words: Sequence[str]) -> re.Pattern[str] | None:
+def _context_alternation(words: Sequence[str]) -> str | None:
+    """Any of the context words as a whole word, a multi-word one with any separator between its words."""
     alts = sorted({r"[\s_\-.]*".join(re.escape(p) for p in w.split()) for w in words if w.strip()},
                   key=len, reverse=True)
-    if not alts:
-        return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts) + r")(?![a-z0-9])")
+    return r"(?<![a-z0-9])(?:" + "|".join(alts) + ")" if alts else None
+
+
+def _context_regex(words: Sequence[str]) -> re.Pattern[str] | None:
+    alternation = _context_alternation(words)
+    return re.compile(alternation + r"(?![a-z0-9])") if alternation else None
 
 
 def _adjacent_regex(words: Sequence[str]) -> re.Pattern[str] | None:
     """A context word at the end of the text before a value, then only separators ("No.:", "#", "=")."""
-    alts = sorted({r"[\s_\-.]*".join(re.escape(p) for p in w.split()) for w in words if w.strip()},
-                  key=len, reverse=True)
-    if not alts:
+    alternation = _context_alternation(words)
+    if not alternation:
         return None
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alts)
-                      + r")(?:[\s.:#=()\-\u2013\u2014]|(?<![a-z0-9])(?:no|nr|num|number)(?![a-z0-9]))*$")
+    return re.compile(alternation + r"(?:[\s.:#=()\-\u2013\u2014]|(?<![a-z0-9])(?:no|nr|num|number)(?![a-z0-9]))*$")
 
-
-def _context_words(context: str) -> str:
-    """A header or key path as lowercase words: "user.payoutAccount_no" → "user payout account no"."""
-    return " ".join(w for w in _CTX_SPLIT.split(context) if w).lower()
-
-
-#: Catch-all types a header can name ("Tax ID", "National ID"); a specific type that recognises the
-#: same value (a CPF, an SSN, an Aadhaar number) says more, so in overlaps they rank as if at threshold.
-GENERIC_TYPES = frozenset({"TAX_ID", "NATIONAL_ID"})
-
-
-_ENUMERATOR = regex.compile(r"^\s*(?:\d{1,3}|[a-zA-Z])[.)]\s+")
-_PARENTHESIZED = regex.compile(r"\(([^()]{2,40})\)")
-
-
-_ALTERNATIVES = regex.compile(r"\s*/\s*|\s*\|\s*|[\s_]+or[\s_]+", regex.IGNORECASE)
-#: In a header that offers alternatives, a sibling of these makes a bare "Account"/"Number" a bank account.
-_PAYMENT_SIBLINGS = frozenset({"iban", "bic", "swift", "routing", "sort code", "ifsc", "clabe", "bsb"})
-
-
-def _header_names(context: str) -> list[str]:
-    """The names a header may go by: itself, without a form's "7." numbering, what its
-    parentheses say ("Reference number (Contractor ID)" is a contractor-ID header), and each of
-    its alternatives ("IBAN / Account", "iban_or_account": a bank account where the sibling is IBAN)."""
-    name = label_of_context(context)
-    names = [name]
-    stripped = _ENUMERATOR.sub("", name)
-    if stripped != name:
-        names.append(stripped)
-    names.extend(m.group(1) for m in _PARENTHESIZED.finditer(name))
-    parts = [p for p in _ALTERNATIVES.split(stripped) if p]
-    if len(parts) > 1:
-        names.extend(parts)
-        if any(p.lower().replace("_", " ") in _PAYMENT_SIBLINGS for p in parts):
-            names.extend(f"bank {p}" for p in parts if p.lower() in ("account", "account no", "account number"))
-    return names
-
-
-#: Before a suffix label, these say the key is not the secret it ends with ("csrf_token",
-#: "next_page_token", "public_key", "max_tokens" is no suffix anyway).
-_NOT_SUFFIX_OWNER = ("csrf", "xsrf", "nonce", "captcha", "public", "page", "cursor", "continuation", "sync",
-                     "next", "prev", "previous", "reset", "verify", "verification", "format", "type", "length")
 
 
 def _rank_score(c: _Candidate) -> float:
@@ -194,8 +150,7 @@ class PatternDetector:
                  else r.enabled and r.entity_type not in OFF_BY_DEFAULT)
         ]
         pending: list[tuple[_Runner, str | None]] = []
-        self._by_label: dict[str, list[tuple[Rule, regex.Pattern[str], ValueCheck]]] = {}
-        self._suffix_labels: list[tuple[str, tuple[Rule, regex.Pattern[str], ValueCheck]]] = []
+        self._header_labels = HeaderLabels(self.rules)
         self._label_runners: dict[str, _Runner] = {}
         for rule in self.rules:
             ctx_re = _context_regex(rule.context)
@@ -213,16 +168,10 @@ class PatternDetector:
                                  ValueCheck(rule), bool(getattr(cls, "ACCEPTS_CONTEXT", False)))
                 pending.append((runner, rule.anchor or getattr(cls, "ANCHOR", None)))
             if rule.labels:
-                value_re = regex.compile(rule.label_value or DEFAULT_LABEL_VALUE)
-                check = ValueCheck(rule)
-                for label in dict.fromkeys(normalize_label(lb) for lb in rule.labels):
-                    self._by_label.setdefault(label, []).append((rule, value_re, check))
-                    if rule.label_suffix:
-                        self._suffix_labels.append((label, (rule, value_re, check)))
                 self._label_runners[rule.id] = _Runner(rule, None, None, None, floor)
-        labels = LabelRecognizer(self.rules)
         if any(r.labels and r.label_inline for r in self.rules):
-            pending.append((_Runner(self.rules[0], labels, None, None, threshold), LabelRecognizer.ANCHOR))
+            inline = InlineLabelRecognizer(self.rules)
+            pending.append((_Runner(self.rules[0], inline, None, None, threshold), InlineLabelRecognizer.ANCHOR))
         self._prefilter = Prefilter([a for _, a in pending if a])
         self._runners: list[_Runner] = []
         for order, (runner, anchor) in enumerate(pending):
@@ -241,10 +190,6 @@ class PatternDetector:
             for anchor in runner.anchors or ():
                 self._by_anchor.setdefault(anchor, []).append(runner)
         self._header = lru_cache(maxsize=4096)(self._header_info)
-
-    @property
-    def entity_types(self) -> set[str]:
-        return {r.entity_type for r in self.rules}
 
     # ------------------------------------------------------------------ detection
     def detect(self, text: str, context: str = "") -> list[Detection]:
@@ -384,42 +329,22 @@ class PatternDetector:
         return out
 
     def _header_info(self, context: str) -> _Header:
-        words = _context_words(context)
-        labelled: tuple[tuple[Rule, regex.Pattern[str], ValueCheck], ...] = ()
-        for name in _header_names(context):
-            labelled = tuple(self._by_label.get(normalize_label(name), ()))
-            if labelled:
-                break
-        if not labelled and self._suffix_labels and context:
-            labelled = self._suffix_labelled(normalize_label(label_of_context(context)))
+        words = context_words(context)
         hits = frozenset(r.order for r in self._runners if r.context_re is not None and r.context_re.search(words))
-        return _Header(words, labelled, hits)
+        return _Header(words, self._header_labels.named_by(context), hits)
 
-    def _suffix_labelled(self, name: str) -> tuple[tuple[Rule, regex.Pattern[str], ValueCheck], ...]:
-        """Rules whose label ends ``name`` after a prefix that does not disown it (longest label first)."""
-        best: list[tuple[str, tuple[Rule, regex.Pattern[str], ValueCheck]]] = []
-        for label, entry in self._suffix_labels:
-            if len(name) > len(label) and name.endswith(label) and len(label) >= 5:
-                prefix = name[:-len(label)]
-                if not prefix.endswith(_NOT_SUFFIX_OWNER):
-                    best.append((label, entry))
-        if not best:
-            return ()
-        longest = max(len(label) for label, _ in best)
-        return tuple(entry for label, entry in best if len(label) == longest)
-
-    def _labelled(
-        self, text: str, label_rules: Sequence[tuple[Rule, regex.Pattern[str], ValueCheck]]
-    ) -> list[_Candidate]:
+    def _labelled(self, text: str, labelled: Sequence[LabelledRule]) -> list[_Candidate]:
+        """The whole of ``text`` as the entity of each rule its header names, when the value fits the rule."""
         value = text.strip()
         if not value or len(value) > MAX_LABELLED_VALUE or value.lower() in EMPTY_VALUES:
             return []
         start = len(text) - len(text.lstrip())
         found = []
-        for rule, value_re, check in label_rules:
-            runner = self._label_runners[rule.id]
-            if rule.label_score >= runner.floor and value_re.fullmatch(value) and check.accepts(value):
-                found.append(_Candidate(start, start + len(value), rule.label_score, True, runner))
+        for entry in labelled:
+            runner = self._label_runners[entry.rule.id]
+            if (entry.rule.label_score >= runner.floor and entry.value_re.fullmatch(value)
+                    and entry.check.accepts(value)):
+                found.append(_Candidate(start, start + len(value), entry.rule.label_score, True, runner))
         return found
 
     def _run(self, runner: _Runner, text: str, header: _Header | None, lo: int, hi: int,
@@ -442,8 +367,8 @@ class PatternDetector:
         out = []
         for res in results:
             meta = res.recognition_metadata or {}
-            if LabelRecognizer.RULE_KEY in meta:  # inline labels: one recognizer for every labelled rule
-                label_runner = self._label_runners[meta[LabelRecognizer.RULE_KEY]]
+            if InlineLabelRecognizer.RULE_KEY in meta:  # inline labels: one recognizer for every labelled rule
+                label_runner = self._label_runners[meta[InlineLabelRecognizer.RULE_KEY]]
                 if res.score + 1e-9 >= label_runner.floor:
                     out.append(_Candidate(res.start, res.end, res.score, True, label_runner))
                 continue

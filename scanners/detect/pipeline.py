@@ -26,7 +26,7 @@ class Detector:
     def __init__(self, rules: Sequence[Rule], *, use_ner: bool = True, threshold: float = DEFAULT_THRESHOLD):
         self.rules = list(rules)
         self.patterns = PatternDetector(self.rules)
-        self.rubric = RubricClassifier.from_rules(self.rules)
+        self.rubric = RubricClassifier(self.rules)
         self.use_ner = use_ner
         self.threshold = threshold
 
@@ -55,7 +55,8 @@ class Detector:
         return found
 
     def classify(self, text: str, path: str) -> DocumentDetection | None:
-        return self.rubric.classify(text, path)
+        """The document-level verdict (LAB_RUBRIC) for a document's text; ``path`` is not read."""
+        return self.rubric.classify(text)
 
 
 def _worth_ner(seg: Segment) -> bool:

@@ -161,7 +161,7 @@ def _compile(pattern: str) -> re.Pattern[str] | regex.Pattern[str]:
 
 
 class Prefilter:
-    """``hits(text)`` → ids of the anchors that occur in ``text`` (``anchor_ids(anchor)`` maps a rule's)."""
+    """``scan(text)`` → where each anchor occurs in ``text``, by anchor id (``anchor_ids(anchor)`` maps a rule's)."""
 
     def __init__(self, anchors: Sequence[str]) -> None:
         self._ids: dict[str, int] = {}
@@ -186,18 +186,9 @@ class Prefilter:
                     else:
                         fragments |= first
         self._trigger = re.compile("[" + "".join(sorted(fragments)) + "]") if gate_ok and fragments else None
-        self._all = frozenset(self._ids.values())
 
     def anchor_ids(self, anchor: str) -> frozenset[int]:
         return frozenset(self._ids[b] for b in split_alternatives(anchor))
-
-    def occurs(self, text: str, ids: frozenset[int]) -> bool:
-        """Whether any of the anchors ``ids`` occurs in ``text``."""
-        return any(lit in text for i, lit in self._literals if i in ids) or any(
-            rx.search(text) for i, rx in self._regexes if i in ids)
-
-    def hits(self, text: str) -> frozenset[int] | set[int]:
-        return set(self.scan(text))
 
     def scan(self, text: str, max_positions: int = MAX_POSITIONS) -> dict[int, list[int] | None]:
         """Anchor id → start offsets of its occurrences (None when there are more than ``max_positions``)."""

@@ -37,7 +37,8 @@ required; a rule also needs ``patterns``, ``labels``, ``recognizer`` or ``rubric
                      runs on every segment — correct, just slower). Alternatives (a|b) are tested apart
                      and shared with other rules; plain literals cost least
     enabled          false: off unless its entity type is asked for (URL, UUID, MAC_ADDRESS)
-    rubric           document-classifier settings (LAB_RUBRIC rules only, see rubric.py)
+    rubric           a document classifier instead of patterns (required for LAB_RUBRIC): signal groups,
+                     weights, required groups, clients, codenames; its keys are in rubric_spec.py
     description      why a responder cares, in a sentence
     examples         [{text, value, context?}]: the text must produce the entity with exactly `value`
                      (LAB_RUBRIC: `value` is the expected client, or omit it)
@@ -57,18 +58,15 @@ Adding your vendor's contractor-ID format takes a few lines (see
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import importlib.resources
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import regex
-import yaml
-
+from scanners.detect.rubric_spec import RubricSpec, parse_rubric
+from scanners.detect.rule_file import Fields, YamlMap, line_of, load_yaml
 from scanners.detect.validators import get_validator, known_validators
 from spill.errors import RuleError
 from spill.model import Category, Severity
@@ -88,6 +86,8 @@ _EXAMPLE_KEYS = frozenset({"text", "value", "context"})
 _ID_RE = re.compile(r"^[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)+$")
 _ENTITY_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _RECOGNIZER_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+#: The entity type of a document-level finding: its rule classifies a whole document with a ``rubric``.
+DOCUMENT_ENTITY = "LAB_RUBRIC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,7 @@ class Rule:
     recognizer: str | None = None
     anchor: str | None = None
     enabled: bool = True
-    rubric: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+    rubric: RubricSpec | None = field(default=None, hash=False, compare=False)
     description: str = ""
     examples: tuple[Example, ...] = ()
     negative_examples: tuple[Example, ...] = ()
@@ -137,59 +137,7 @@ class Rule:
 
     @property
     def is_document_rule(self) -> bool:
-        return self.rubric is not None or self.entity_type == "LAB_RUBRIC"
-
-
-# ------------------------------------------------------------------ YAML with line numbers
-class _Map(dict):  # type: ignore[type-arg]
-    """A mapping that remembers the 1-based line of itself and of each key."""
-
-    line: int
-    key_lines: dict[Any, int]
-
-
-class _Seq(list):  # type: ignore[type-arg]
-    """A sequence that remembers the 1-based line of itself and of each item."""
-
-    line: int
-    item_lines: list[int]
-
-
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML that keeps line numbers (libyaml's parser when present: ~10× faster)."""
-
-
-def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    mapping = _Map()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool) and key is not None:
-            raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark)
-        if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-def _construct_seq(loader: _LineLoader, node: yaml.SequenceNode) -> _Seq:
-    seq = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    seq.line = node.start_mark.line + 1
-    seq.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return seq
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
-
-
-def _line_of(obj: Any, default: int) -> int:
-    return int(getattr(obj, "line", default))
+        return self.rubric is not None
 
 
 # ------------------------------------------------------------------ loading
@@ -202,11 +150,7 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> list[Rule]:
     for name in names:
         text = builtin.joinpath(name).read_text(encoding="utf-8")
         for rule in parse_rules(text, f"rules/{name}"):
-            if rule.id in seen_builtin:
-                first = seen_builtin[rule.id]
-                raise RuleError(f"{rule.source}:{rule.line}: duplicate rule id '{rule.id}' "
-                                f"(also in {first.source}:{first.line})")
-            seen_builtin[rule.id] = rule
+            _refuse_duplicate(rule, seen_builtin)
             by_id[rule.id] = rule
     for directory in extra_dirs:
         directory = Path(directory)
@@ -219,126 +163,50 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> list[Rule]:
             except (OSError, UnicodeDecodeError) as exc:
                 raise RuleError(f"{path}:1: cannot read rule file: {exc}") from None
             for rule in parse_rules(text, str(path)):
-                if rule.id in seen_here:
-                    first = seen_here[rule.id]
-                    raise RuleError(f"{rule.source}:{rule.line}: duplicate rule id '{rule.id}' "
-                                    f"(also in {first.source}:{first.line})")
-                seen_here[rule.id] = rule
+                _refuse_duplicate(rule, seen_here)
                 by_id[rule.id] = rule  # same id as a built-in: replaces it (dict keeps its position)
     return list(by_id.values())
 
 
+def _refuse_duplicate(rule: Rule, seen: dict[str, Rule]) -> None:
+    """Record ``rule`` in ``seen``: one directory (or the built-ins) defines an id once."""
+    if rule.id in seen:
+        first = seen[rule.id]
+        raise RuleError(f"{rule.source}:{rule.line}: duplicate rule id '{rule.id}' "
+                        f"(also in {first.source}:{first.line})")
+    seen[rule.id] = rule
+
+
 def parse_rules(text: str, source: str) -> list[Rule]:
     """The rules in one file's text; ``source`` is the path used in error messages."""
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass: no arbitrary objects
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = exc.problem or exc.context or "cannot parse"
-        raise RuleError(f"{source}:{line}: malformed YAML: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{source}:1: malformed YAML: {exc}") from None
+    data = load_yaml(text, source)
     if data is None:
         return []
     if not isinstance(data, list):
-        raise RuleError(f"{source}:{_line_of(data, 1)}: a rule file is a YAML list of rules "
+        raise RuleError(f"{source}:{line_of(data, 1)}: a rule file is a YAML list of rules "
                         "(start each rule with '- id: ...')")
     rules = []
     for i, item in enumerate(data):
-        line = data.item_lines[i] if isinstance(data, _Seq) else 1
-        if not isinstance(item, dict):
-            raise RuleError(f"{source}:{line}: each rule is a mapping of keys (id, entity_type, ...)")
-        rules.append(_build_rule(item, source))
+        if not isinstance(item, YamlMap):
+            raise RuleError(f"{source}:{data.item_lines[i]}: each rule is a mapping of keys (id, entity_type, ...)")
+        rules.append(_build_rule(Fields(item, source)))
     return rules
 
 
-class _RuleBuilder:
-    def __init__(self, data: _Map, source: str) -> None:
-        self.data = data
-        self.source = source
-        self.rule_id = str(data.get("id", "?"))
-
-    def line(self, key: str | None = None) -> int:
-        if key is not None and key in self.data.key_lines:
-            return self.data.key_lines[key]
-        return self.data.line
-
-    def fail(self, key: str | None, message: str, line: int | None = None) -> RuleError:
-        return RuleError(f"{self.source}:{line or self.line(key)}: {message}")
-
-    def string(self, key: str, default: str | None = None) -> str | None:
-        value = self.data.get(key, default)
-        if value is None:
-            return None
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise self.fail(key, f"'{key}' must be a string")
-        return str(value)
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(key, f"'{key}' must be true or false")
-        return value
-
-    def number(self, key: str, default: float | None, lo: float, hi: float) -> float | None:
-        value = self.data.get(key, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-            raise self.fail(key, f"'{key}' must be a number from {lo:g} to {hi:g}")
-        return float(value)
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.data.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(
-            isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
-        ):
-            raise self.fail(key, f"'{key}' must be a list of strings")
-        return tuple(str(v) for v in value)
-
-    def item_line(self, key: str, index: int) -> int:
-        value = self.data.get(key)
-        if isinstance(value, _Seq) and index < len(value.item_lines):
-            return value.item_lines[index]
-        return self.line(key)
-
-
-def _compile_check(builder: _RuleBuilder, key: str, pattern: str, line: int, what: str) -> None:
-    try:
-        regex.compile(pattern)
-    except (regex.error, TypeError, ValueError) as exc:
-        raise builder.fail(key, f"bad regex in {what}: {exc}", line) from None
-
-
-def _build_rule(data: _Map, source: str) -> Rule:
-    b = _RuleBuilder(data, source)
-    for key in data:
-        if key not in _KEYS:
-            hint = difflib.get_close_matches(str(key), sorted(_KEYS), n=1)
-            suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
-            raise b.fail(key, f"unknown key '{key}'{suffix}")
+def _build_rule(b: Fields) -> Rule:
+    data = b.data
+    b.check_keys(_KEYS)
     for key in _REQUIRED:
         if key not in data:
-            raise b.fail(None, f"rule '{b.rule_id}' is missing '{key}'")
+            raise b.fail(None, f"rule '{data.get('id', '?')}' is missing '{key}'")
     rule_id = b.string("id") or ""
     if not _ID_RE.match(rule_id):
         raise b.fail("id", f"bad rule id '{rule_id}': use dotted words like spill.financial.iban")
     entity = b.string("entity_type") or ""
     if not _ENTITY_RE.match(entity):
         raise b.fail("entity_type", f"bad entity_type '{entity}': use UPPER_CASE like EMAIL_ADDRESS")
-    try:
-        category = Category(b.string("category"))
-    except ValueError:
-        raise b.fail("category", f"unknown category '{data['category']}' (one of: "
-                                 f"{', '.join(c.value for c in Category)})") from None
-    try:
-        severity = Severity(b.string("severity"))
-    except ValueError:
-        raise b.fail("severity", f"unknown severity '{data['severity']}' (one of: "
-                                 f"{', '.join(s.value for s in Severity)})") from None
+    category = b.choice("category", Category)
+    severity = b.choice("severity", Severity)
 
     patterns = _build_patterns(b)
     validators = b.strings("validators")
@@ -350,21 +218,23 @@ def _build_rule(data: _Map, source: str) -> Rule:
                          b.item_line("validators", i)) from None
     deny = b.strings("deny")
     for i, pattern in enumerate(deny):
-        _compile_check(b, "deny", pattern, b.item_line("deny", i), "deny")
+        b.compile("deny", pattern, "deny", b.item_line("deny", i))
     anchor = b.string("anchor")
     if anchor is not None:
-        _compile_check(b, "anchor", anchor, b.line("anchor"), "anchor")
+        b.compile("anchor", anchor, "anchor")
     label_value = b.string("label_value")
     if label_value is not None:
-        _compile_check(b, "label_value", label_value, b.line("label_value"), "label_value")
+        b.compile("label_value", label_value, "label_value")
     recognizer = b.string("recognizer")
     if recognizer is not None:
         _check_recognizer(b, recognizer)
-    rubric = data.get("rubric")
-    if rubric is not None and not isinstance(rubric, dict):
-        raise b.fail("rubric", "'rubric' must be a mapping (threshold, signals, clients, codenames…)")
+    rubric_fields = b.mapping("rubric", "threshold, signals, clients, codenames…")
+    rubric = parse_rubric(rubric_fields) if rubric_fields is not None else None
+    if entity == DOCUMENT_ENTITY and rubric is None:
+        raise b.fail(None, f"rule '{rule_id}' finds {DOCUMENT_ENTITY} documents: it needs a 'rubric' mapping "
+                           "(threshold, signals, clients, codenames…)")
     labels = b.strings("labels")
-    if not (patterns or labels or recognizer or rubric is not None or entity == "LAB_RUBRIC"):
+    if not (patterns or labels or recognizer or rubric is not None):
         raise b.fail(None, f"rule '{rule_id}' needs 'patterns', 'labels' or 'recognizer'")
     examples = _build_examples(b, "examples")
     if not examples:
@@ -396,42 +266,38 @@ def _build_rule(data: _Map, source: str) -> Rule:
         description=(b.string("description") or "").strip(),
         examples=examples,
         negative_examples=_build_examples(b, "negative_examples", negative=True),
-        source=source,
+        source=b.source,
         line=data.line,
     )
 
 
-def _build_patterns(b: _RuleBuilder) -> tuple[PatternSpec, ...]:
+def _build_patterns(b: Fields) -> tuple[PatternSpec, ...]:
     raw = b.data.get("patterns", [])
     if not isinstance(raw, list):
         raise b.fail("patterns", "'patterns' must be a list of {name, regex, score}")
     specs = []
     for i, item in enumerate(raw):
         line = b.item_line("patterns", i)
-        if not isinstance(item, dict):
+        if not isinstance(item, YamlMap):
             raise b.fail("patterns", "each pattern is a mapping {name, regex, score}", line)
-        item_lines = getattr(item, "key_lines", {})
-        for key in item:
-            if key not in _PATTERN_KEYS:
-                hint = difflib.get_close_matches(str(key), sorted(_PATTERN_KEYS), n=1)
-                suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
-                raise b.fail("patterns", f"unknown key '{key}' in pattern{suffix}", item_lines.get(key, line))
+        p = Fields(item, b.source)
+        p.check_keys(_PATTERN_KEYS, " in pattern")
         for key in ("regex", "score"):
             if key not in item:
                 raise b.fail("patterns", f"pattern is missing '{key}'", line)
         pattern = item["regex"]
         if not isinstance(pattern, str) or not pattern:
-            raise b.fail("patterns", "'regex' must be a non-empty string", item_lines.get("regex", line))
+            raise p.fail("regex", "'regex' must be a non-empty string")
         name = str(item.get("name") or f"pattern {i + 1}")
-        _compile_check(b, "patterns", pattern, item_lines.get("regex", line), f"pattern '{name}'")
-        score = item["score"]
-        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 1:
-            raise b.fail("patterns", "'score' must be a number from 0 to 1", item_lines.get("score", line))
-        specs.append(PatternSpec(name=name, regex=pattern, score=float(score)))
+        p.compile("regex", pattern, f"pattern '{name}'")
+        score = p.number("score", None, 0, 1)
+        if score is None:
+            raise p.fail("score", "'score' must be a number from 0 to 1")
+        specs.append(PatternSpec(name=name, regex=pattern, score=score))
     return tuple(specs)
 
 
-def _build_examples(b: _RuleBuilder, key: str, *, negative: bool = False) -> tuple[Example, ...]:
+def _build_examples(b: Fields, key: str, *, negative: bool = False) -> tuple[Example, ...]:
     raw = b.data.get(key, [])
     if raw is None:
         raw = []
@@ -443,20 +309,20 @@ def _build_examples(b: _RuleBuilder, key: str, *, negative: bool = False) -> tup
         if isinstance(item, str):
             examples.append(Example(text=item))
             continue
-        if not isinstance(item, dict) or "text" not in item:
+        if not isinstance(item, YamlMap) or "text" not in item:
             raise b.fail(key, f"each of '{key}' is a string or a mapping with 'text'", line)
         allowed = {"text", "context"} if negative else _EXAMPLE_KEYS
         for k in item:
             if k not in allowed:
                 raise b.fail(key, f"unknown key '{k}' in {key} (use: {', '.join(sorted(allowed))})",
-                             getattr(item, "key_lines", {}).get(k, line))
+                             item.key_lines.get(k, line))
         value = item.get("value")
         examples.append(Example(text=str(item["text"]), value=None if value is None else str(value),
                                 context=str(item.get("context") or "")))
     return tuple(examples)
 
 
-def _check_recognizer(b: _RuleBuilder, name: str) -> None:
+def _check_recognizer(b: Fields, name: str) -> None:
     if not _RECOGNIZER_RE.match(name):
         raise b.fail("recognizer", f"bad recognizer name '{name}': use the module name, e.g. phone")
     # the module's file, not an import: loading rules (the scan's parent does, for the rule-set

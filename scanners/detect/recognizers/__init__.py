@@ -1,21 +1,38 @@
-"""Python recognizers for what a YAML rule cannot say; a rule names one with ``recognizer: <module>``.
+"""The Python recognizers a YAML rule can name with ``recognizer: <module>``: what a regex cannot say.
 
 Each module ``<thing>.py`` holds one class ``<Thing>Recognizer`` in Presidio's shapes
 (``EntityRecognizer``/``PatternRecognizer`` with ``analyze(text, entities, nlp_artifacts)``),
 constructed from the rule that names it: ``<Thing>Recognizer(rule)``. ``ANCHOR`` (a class
-attribute) is the cheap regex the prefilter uses when the rule gives no ``anchor``.
+attribute) is the cheap regex the prefilter uses when the rule gives no ``anchor``. Nothing
+else lives in this package: the recognizers the detector builds for every rule (a rule's
+``patterns``, its inline ``labels``) are ``rule_pattern.py`` and ``inline_label.py`` beside it.
+
+Every recognizer reports through :func:`recognizer_result`, so the detector reads one shape.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from presidio_analyzer import EntityRecognizer, LocalRecognizer
+from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResult
 
 if TYPE_CHECKING:
     from scanners.detect.rules import Rule
+
+#: Result metadata: True when a checksum or a parser accepted the value (it wins an overlap tie).
+VALIDATED = "validated"
+
+
+def recognizer_result(recognizer: EntityRecognizer, start: int, end: int, score: float, *,
+                      entity: str | None = None, validated: bool = False, **metadata: Any) -> RecognizerResult:
+    """A result of ``recognizer`` (its first entity type unless ``entity``), with its name in the metadata."""
+    return RecognizerResult(
+        entity or recognizer.supported_entities[0], start, end, score,
+        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name, VALIDATED: validated,
+                              **metadata},
+    )
 
 
 def class_name(module: str) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import regex
 from presidio_analyzer import RecognizerResult
 
-from scanners.detect.recognizers import RuleRecognizer
+from scanners.detect.recognizers import RuleRecognizer, recognizer_result
 from scanners.detect.rules import Rule
 
 if TYPE_CHECKING:
@@ -50,10 +50,7 @@ class EmailRecognizer(RuleRecognizer):
         while at != -1:
             span = self._around(text, at)
             if span:
-                results.append(RecognizerResult(
-                    self.supported_entities[0], span[0], span[1], self.score,
-                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name},
-                ))
+                results.append(recognizer_result(self, span[0], span[1], self.score))
             at = text.find("@", span[1] if span else at + 1)
         return results
 

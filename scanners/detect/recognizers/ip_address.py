@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import regex
 from presidio_analyzer import RecognizerResult
 
-from scanners.detect.recognizers import RuleRecognizer
+from scanners.detect.recognizers import RuleRecognizer, recognizer_result
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
@@ -71,8 +71,4 @@ class IpAddressRecognizer(RuleRecognizer):
                 continue  # "1::2" inside x[1::2] is a slice, not an address
             spans.append((start, end))
         spans = sorted(set(spans))
-        return [
-            RecognizerResult(self.supported_entities[0], s, e, self.SCORE,
-                             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name})
-            for s, e in spans
-        ]
+        return [recognizer_result(self, s, e, self.SCORE) for s, e in spans]

@@ -22,7 +22,7 @@ import regex
 from phonenumbers import NumberParseException
 from presidio_analyzer import RecognizerResult
 
-from scanners.detect.recognizers import RuleRecognizer
+from scanners.detect.recognizers import RuleRecognizer, recognizer_result
 from scanners.detect.rules import Rule
 
 if TYPE_CHECKING:
@@ -85,10 +85,7 @@ class PhoneRecognizer(RuleRecognizer):
                 header_hit = bool(words) and bool(self._context_re.search(words))
             score = self._score(candidate, text, match.start(), match.end(), header_hit, lo, hi)
             if score:
-                results.append(RecognizerResult(
-                    self.supported_entities[0], match.start(), match.end(), score,
-                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name, "validated": True},
-                ))
+                results.append(recognizer_result(self, match.start(), match.end(), score, validated=True))
         return results
 
     def _near_context(self, text: str, start: int, end: int, lo: int, hi: int) -> bool:

@@ -1,4 +1,4 @@
-"""The Presidio recognizer behind every YAML rule with ``patterns``."""
+"""The Presidio recognizer behind every YAML rule with ``patterns`` (built for each such rule, never named by one)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 import regex
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
 
+from scanners.detect.recognizers import recognizer_result
 from scanners.detect.rules import PatternSpec, Rule
 from scanners.detect.value_check import ValueCheck
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
-
-VALIDATED = "validated"
 
 
 @lru_cache(maxsize=1024)
@@ -90,7 +89,6 @@ class RulePatternRecognizer(PatternRecognizer):
         """Matches in ``text``; with ``windows``, only matches that start inside one of them
         (``PatternDetector`` passes the neighbourhoods of the rule's anchors in a long text)."""
         results: list[RecognizerResult] = []
-        entity = self.supported_entities[0]
         for score, compiled, has_value in self._compiled:
             for match in _matches(compiled, text, windows):
                 if has_value and match.start("value") >= 0:
@@ -111,11 +109,7 @@ class RulePatternRecognizer(PatternRecognizer):
                     value, validated = text[start:end], True
                 elif validated is False or invalid:
                     continue
-                results.append(RecognizerResult(
-                    entity, start, end, score,
-                    recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                          VALIDATED: bool(validated)},
-                ))
+                results.append(recognizer_result(self, start, end, score, validated=bool(validated)))
         return results
 
     def _shorten(self, value: str, start: int) -> int | None:

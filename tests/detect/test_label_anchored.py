@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from scanners.detect.labels import label_of_context, normalize_label
 from scanners.detect.patterns import PatternDetector
-from scanners.detect.recognizers.label import label_of_context, normalize_label
 
 
 def _found(detector: PatternDetector, text: str, context: str = "") -> list[tuple[str, str]]:

@@ -1,75 +1,38 @@
-"""Label-anchored values: "Worker ID: QX-77-ab12" in text, or any value under a "contractor_id" header.
+"""Inline labels: "Worker ID: QX-77-ab12" in text makes the value after the label the entity.
 
-A rule's ``labels`` are the names people give the field. Two uses:
-
-* **header/key** (:func:`normalize_label`, used by the detector): when the segment's context
-  (a CSV/XLSX column header, the last key of a JSON path, a mail header name) is one of the
-  labels, the whole trimmed value is the entity whatever its shape;
-* **inline** (:class:`LabelRecognizer`): "Label: value", "Label = value", "Label #: value",
-  "Label # value", ``"label": "value"`` inside text; the value after the label is the entity.
-  One pass over the text finds every ``:``/``=``/``#``; the words before it are looked up among
-  all rules' labels (longest first), so the cost does not grow with the number of labels.
-
-Normalization: camelCase split, lowercase, parentheticals dropped, ``#``/``number``/``num``/``nr``
-read as ``no``, then ``_ - : . /`` and spaces dropped — so "Contractor ID", "contractor_id",
-"contractorId" and "CONTRACTOR-ID" are one label, and "Freelancer #" equals "freelancer_no"
-but not "Freelancer" (a column of names).
+For every rule with ``labels`` (and ``label_inline``), :class:`InlineLabelRecognizer` finds
+"Label: value", "Label = value", "Label #: value", "Label # value" and ``"label": "value"``
+inside text. One pass over the text finds every ``:``/``=``/``#``; the words before it are
+looked up among all rules' labels (longest first, normalized as ``labels.py`` says), so the
+cost does not grow with the number of labels.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import regex
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
+from scanners.detect.labels import EMPTY_VALUES, LabelledRule, last_word, normalize_label
+from scanners.detect.recognizers import recognizer_result
 from scanners.detect.rules import Rule
-from scanners.detect.value_check import ValueCheck
 
 if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
-#: A labelled value with no rule-specific ``label_value``: one token-ish value (an inner space allowed).
-DEFAULT_LABEL_VALUE = r"[^\s\"'<>]{1,64}(?: [^\s\"'<>]{1,64})?"
 #: Inline, with no ``label_value``: one token that holds a digit ("QX-77-ab12", "8812").
 DEFAULT_INLINE_VALUE = r"(?=[\w\-/.#]*\d)[A-Za-z0-9](?:[\w\-/.#]*[A-Za-z0-9])?"
-#: Cell values that say "nothing here" rather than being a value.
-EMPTY_VALUES = frozenset(
-    "- -- --- ? n/a na n.a. none null nil tbd tba pending unknown redacted withheld "
-    "not provided not applicable see above same as above 0 false true yes no".split(" ")
-)
 #: Most words looked back from a separator for a label.
 MAX_LABEL_WORDS = 6
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_SPLIT = re.compile(r"[\s_\-:./\\]+")
-_NUMBER_WORDS = frozenset({"no", "number", "num", "nr", "nbr"})
-_PATH_SEP = re.compile(r"[./\\]|\[\d*\]")
 _SEPARATOR = re.compile(r"[ \t]*(?:[:=]|#(?=[ \t]*\w))[ \t]*[\"']?")
 _SEPARATOR_AFTER_NON_DIGIT = re.compile(r"(?<![0-9])[ \t]*(?:[:=]|#(?=[ \t]*\w))[ \t]*[\"']?")
 _WORDS = regex.compile(r"[\p{L}\p{N}'’]+|#")
 _LABEL_TEXT = re.compile(r"^[\w .\-/#'’]+$")
 _TRAILING_PAREN = re.compile(r"[ \t]*\([^()\n]{0,24}\)[ \t]*$")
-
-
-@lru_cache(maxsize=16384)
-def normalize_label(name: str) -> str:
-    """``"Contractor ID"``, ``"contractor_id"``, ``"contractorId"`` → ``"contractorid"``; ``#`` → ``no``."""
-    text = _PAREN.sub(" ", _CAMEL.sub(" ", name)).lower().replace("#", " no ")
-    return "".join("no" if w in _NUMBER_WORDS else w for w in _SPLIT.split(text) if w)
-
-
-@lru_cache(maxsize=16384)
-def _last_word(name: str) -> str:
-    words = [w for w in _SPLIT.split(_CAMEL.sub(" ", name).lower().replace("#", " no ")) if w]
-    last = words[-1] if words else ""
-    return "no" if last in _NUMBER_WORDS else last
-
-
 _SKIP_BACK = frozenset(" \t\"'.")  # "." too: "Passport No.: …"
 
 
@@ -87,21 +50,13 @@ def _word_before(text: str, end: int) -> str:
     k = j
     while k >= 0 and (text[k].isalnum() or text[k] == "#"):
         k -= 1
-    return _last_word(text[k + 1:j + 1]) if j > k else ""
+    return last_word(text[k + 1:j + 1]) if j > k else ""
 
 
-def label_of_context(context: str) -> str:
-    """The name in a context: a header as is; for a key path ("$.user.worker_id") its last key."""
-    context = context.strip()
-    if context and " " not in context and _PATH_SEP.search(context):
-        parts = [p for p in _PATH_SEP.split(context) if p and not p.strip("$").isdigit() and p != "$"]
-        if parts:
-            return parts[-1]
-    return context
+class InlineLabelRecognizer(LocalRecognizer):
+    """Inline "Label: value" for every rule with ``labels`` (and ``label_inline``); scores ``label_score``.
 
-
-class LabelRecognizer(LocalRecognizer):
-    """Inline "Label: value" for every rule with ``labels`` (and ``label_inline``); scores ``label_score``."""
+    One recognizer serves every labelled rule: each result names its rule under ``RULE_KEY``."""
 
     ANCHOR = "[:=]|#"
     RULE_KEY = "rule"
@@ -112,21 +67,21 @@ class LabelRecognizer(LocalRecognizer):
             supported_entities=sorted({r.entity_type for r in self._rules}) or ["LABELLED_VALUE"],
             name="spill.labels",
         )
-        self._by_label: dict[str, list[tuple[Rule, regex.Pattern[str], ValueCheck]]] = {}
+        self._by_label: dict[str, list[LabelledRule]] = {}
         self._last_words: set[str] = set()
         for rule in self._rules:
             value = rule.label_value or DEFAULT_INLINE_VALUE
             # a value followed by "[" or "(" is code (full_name: Iterable[str]), not a value
-            entry = (rule, regex.compile(f"(?:{value})(?![\\w\\-\\[(])"), ValueCheck(rule))
+            entry = LabelledRule.of(rule, f"(?:{value})(?![\\w\\-\\[(])")
             for label in dict.fromkeys(normalize_label(lb) for lb in rule.labels):
                 self._by_label.setdefault(label, []).append(entry)
-            self._last_words.update(_last_word(lb) for lb in rule.labels)
+            self._last_words.update(last_word(lb) for lb in rule.labels)
         # no label ends in a digit: skip the ":" of every timestamp in a log without looking back
         digit_label = any(lb.rstrip()[-1:].isdigit() for r in self._rules for lb in r.labels)
         self._separator = _SEPARATOR if digit_label else _SEPARATOR_AFTER_NON_DIGIT
 
     def load(self) -> None:
-        pass
+        """Nothing to load: no model, no files."""
 
     def analyze(
         self,
@@ -149,7 +104,7 @@ class LabelRecognizer(LocalRecognizer):
                 head += " #"
             head = _TRAILING_PAREN.sub("", head.rstrip("\"' \t"))
             words = list(_WORDS.finditer(head))
-            if not words or _last_word(words[-1].group()) not in self._last_words:
+            if not words or last_word(words[-1].group()) not in self._last_words:
                 continue
             for k in range(min(MAX_LABEL_WORDS, len(words)), 0, -1):
                 raw = head[words[-k].start():]
@@ -157,17 +112,16 @@ class LabelRecognizer(LocalRecognizer):
                 entries = self._by_label.get(label)
                 if not entries or len(label) < 3 or not _LABEL_TEXT.match(raw):
                     continue  # "a[c] = 5" is code, not the label A/C
-                for rule, value_re, check in entries:
-                    match = value_re.match(text, sep.end())
+                for entry in entries:
+                    match = entry.value_re.match(text, sep.end())
                     if not match:
                         continue
                     value = match.group()
-                    if value.lower() in EMPTY_VALUES or not check.accepts(value):
+                    if value.lower() in EMPTY_VALUES or not entry.check.accepts(value):
                         continue
-                    results.append(RecognizerResult(
-                        rule.entity_type, match.start(), match.end(), rule.label_score,
-                        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                                              self.RULE_KEY: rule.id, "validated": True},
-                    ))
+                    rule = entry.rule
+                    results.append(recognizer_result(self, match.start(), match.end(), rule.label_score,
+                                                     entity=rule.entity_type, validated=True,
+                                                     **{self.RULE_KEY: rule.id}))
                 break  # the longest label that names a rule wins
         return results

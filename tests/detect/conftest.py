@@ -1,4 +1,4 @@
-"""Fixtures for the rule packs: the built-in rules and one PatternDetector over them, loaded once."""
+"""Fixtures for the detection tests: the built-in rules and one PatternDetector over them, loaded once."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from scanners.detect.rubric import RubricClassifier
@@ -31,7 +33,7 @@ def classifier() -> RubricClassifier:
     request are rejected. Do not share outside the program.""", "Norrland Intelligence"),
 ])
 def test_rubric_fires_on_lab_rubrics(classifier: RubricClassifier, text: str, client: str | None) -> None:
-    verdict = classifier.classify(text, "doc.md")
+    verdict = classifier.classify(text)
     assert verdict is not None and verdict.entity_type == "LAB_RUBRIC"
     assert verdict.client == client
     assert verdict.signals and 0.5 <= verdict.score < 1
@@ -52,20 +54,14 @@ def test_rubric_fires_on_lab_rubrics(classifier: RubricClassifier, text: str, cl
     ownership. Managers add comments and agree goals for next year.""",
 ])
 def test_rubric_does_not_fire_on_look_alikes(classifier: RubricClassifier, text: str) -> None:
-    assert classifier.classify(text, "doc.md") is None
+    assert classifier.classify(text) is None
 
 
-def test_rubric_codename_map_from_user_rules_names_the_client(tmp_path) -> None:
-    import json
-
-    import yaml
-
-    base = next(r for r in load_rules() if r.id == "spill.lab_ip.task_rubric")
-    override = json.loads(json.dumps(base.rubric))  # plain dicts and lists for the YAML dumper
-    override["codenames"] = {"ORCHID": "Halvard Labs"}
-    (tmp_path / "case.yml").write_text(yaml.safe_dump([{
-        "id": base.id, "entity_type": "LAB_RUBRIC", "category": "lab_ip", "severity": "high",
-        "rubric": override, "examples": [{"text": "x"}]}]))
+def test_rubric_codename_map_from_user_rules_names_the_client(tmp_path: Path) -> None:
+    # the responder's override of the built-in rule, as the README says: the same rule with a codename map
+    builtin = (Path(__file__).resolve().parents[2] / "rules" / "lab_rubric.yml").read_text()
+    assert "    codenames: {}" in builtin
+    (tmp_path / "case.yml").write_text(builtin.replace("    codenames: {}", "    codenames: {ORCHID: Halvard Labs}"))
     classifier = RubricClassifier(load_rules([tmp_path]))
     verdict = classifier.classify("""Project ORCHID grading notes. Graders compare the final answer with the
     gold answer and check each reasoning step; no partial credit after the first wrong step.""")
