@@ -178,6 +178,7 @@ def _rows(case: Path) -> set[tuple]:
     return set(conn.execute('SELECT path, entity_type, start, "end", rule FROM findings'))
 
 
+@pytest.mark.slow
 def test_kill_9_then_resume_equals_an_uninterrupted_scan(tmp_path: Path) -> None:
     share = _many_files(tmp_path, 400)
     whole = tmp_path / "whole.db"
