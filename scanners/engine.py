@@ -47,11 +47,15 @@ class ScanOptions:
     resume: bool = False
     trust_mtime: bool = False
     limits: Limits = field(default_factory=Limits)
+    isolate: bool = False  # workers in network namespaces of their own (spill.isolation)
 
     def as_json(self) -> dict[str, Any]:
+        from spill.isolation import isolation_mode
+
         return {"root": str(self.root), "rules": [str(p) for p in self.rule_dirs], "jobs": self.jobs,
                 "ner": self.use_ner, "store_values": self.store_values, "resume": self.resume,
-                "trust_mtime": self.trust_mtime, "limits": dataclasses.asdict(self.limits)}
+                "trust_mtime": self.trust_mtime, "limits": dataclasses.asdict(self.limits),
+                "isolation": isolation_mode(self.isolate)}
 
 
 @dataclass
@@ -105,7 +109,7 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     jobs = options.jobs or os.cpu_count() or 1
     counter = threading.Thread(target=_count_share, args=(root, state), daemon=True)
     counter.start()
-    pool = ProcessPool(WorkerConfig(options.rule_dirs, options.use_ner, options.limits), jobs)
+    pool = ProcessPool(WorkerConfig(options.rule_dirs, options.use_ner, options.limits, options.isolate), jobs)
     run = _Run(case, options, root, scan_id, rules_fp, pool, state, progress or (lambda p: None))
     try:
         run.loop()

@@ -7,6 +7,12 @@ C code (PDFium, spaCy): a worker over budget is killed, its file recorded as
 ``error: timeout`` / ``error: memory``, its other files handed out again, and a fresh
 worker started. A distributed backend (Ray, Dask) would implement the same three
 methods — ``submit``, ``events``, ``close`` — and nothing in the detectors changes.
+
+Every process here runs guarded: the forkserver imports ``spill.guard_on`` before anything
+else, and a worker (``prepare_worker``) enters its own network namespace when the scan
+isolates, loads the detector and the extractors' libraries, then locks down program
+starts and ctypes loading before its first file. The scan's own process is locked down
+the same way while its workers run.
 """
 
 from __future__ import annotations
@@ -27,6 +33,8 @@ from scanners.extract.base import Limits
 from spill.model import FileResult
 
 POLL_SECONDS = 0.2
+#: What the forkserver imports before it forks workers; the guard goes first (see spill.guard_on).
+FORKSERVER_PRELOAD = ["spill.guard_on", "scanners.detect.pipeline", "scanners.document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,7 @@ class WorkerConfig:
     rule_dirs: tuple[Path, ...]
     use_ner: bool
     limits: Limits
+    isolate: bool = False  # each worker in a network namespace of its own (spill.isolation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +96,32 @@ class ProcessPool:
         # forkserver: no fork of a parent that runs threads, and the heavy imports (Presidio, spaCy)
         # are paid once in the server, so a worker replaced after a timeout starts in milliseconds
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["scanners.detect.pipeline", "scanners.document"])
+        self._ctx.set_forkserver_preload(FORKSERVER_PRELOAD)
         self._results = self._ctx.Queue()
         self._workers: dict[int, _Worker] = {}
         self._next_wid = 0
         self._retry: list[ScanTask] = []
         self.peak_rss = 0  # bytes: the largest resident set any worker reached
         self.started = 0  # worker processes started, replacements included
+        self._locked_here = False  # whether this pool locked the scan's own process down
         # workers start with the first batch: a re-scan with nothing changed never pays for them
 
     def _start(self) -> None:
         for _ in range(self.jobs):
             self._spawn()
+        # the forkserver runs now and replacements go through it: nothing here needs to start a program
+        from spill import netguard
+
+        if not netguard.is_locked_down():
+            netguard.lock_down()
+            self._locked_here = True
+
+    def _release(self) -> None:
+        if self._locked_here:
+            from spill import netguard
+
+            netguard.release()
+            self._locked_here = False
 
     def _spawn(self) -> None:
         wid = self._next_wid
@@ -172,6 +195,7 @@ class ProcessPool:
                 w.process.kill()
                 w.process.join(timeout=2)
         self._workers.clear()
+        self._release()
 
     def terminate(self) -> None:
         for w in self._workers.values():
@@ -180,6 +204,7 @@ class ProcessPool:
         for w in self._workers.values():
             w.process.join(timeout=2)
         self._workers.clear()
+        self._release()
 
     # --------------------------------------------------------------- internals
     def _handle(self, msg: tuple[Any, ...]) -> Event | None:
@@ -278,18 +303,38 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, parent_pid: int) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how a Ctrl-C ends the scan
+def prepare_worker(config: WorkerConfig) -> tuple[Any, str]:
+    """Make this process a scan worker: guard, isolate, load, lock down — in that order.
+
+    Returns the document scanner and how the worker is isolated. Entering the namespace needs
+    a single-threaded process and (on Python 3.11) ctypes, so it comes first; loading PDFium
+    needs ctypes too, so the lock-down comes last, before any file is read.
+    """
     from spill import netguard
 
     netguard.install(True)
-    try:
-        from scanners.detect.pipeline import load_detector
-        from scanners.document import DocumentScanner
+    isolation = "none"
+    if config.isolate:
+        from spill.isolation import enter_network_namespace
 
-        detector = load_detector(config.rule_dirs, use_ner=config.use_ner)
-        detector.warm_up()
-        scanner = DocumentScanner(detector, config.limits)
+        isolation = enter_network_namespace()
+    from scanners.detect.pipeline import load_detector
+    from scanners.document import DocumentScanner
+    from scanners.extract import import_dependencies
+
+    detector = load_detector(config.rule_dirs, use_ner=config.use_ner)
+    detector.warm_up()
+    import_dependencies()
+    import ctypes  # noqa: F401 - importing ctypes loads a library: do it while that is still allowed
+
+    netguard.lock_down()
+    return DocumentScanner(detector, config.limits), isolation
+
+
+def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, parent_pid: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides how a Ctrl-C ends the scan
+    try:
+        scanner, _ = prepare_worker(config)
     except Exception as err:
         results.put(("fatal", wid, f"{type(err).__name__}: {err}"))
         return

@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--trust-mtime", action="store_true",
                    help="on a re-scan, treat a file with the same size and mtime as unchanged (no re-hash)")
     s.add_argument("--json-progress", action="store_true", help="progress as JSON lines on stderr")
+    s.add_argument("--isolate", action=argparse.BooleanOptionalAction, default=None,
+                   help="run the workers in a network namespace of their own, so even native code cannot reach "
+                        "a network (default: on where the OS allows it; --isolate insists)")
     lim = s.add_argument_group("limits for hostile input")
     lim.add_argument("--max-depth", type=int, metavar="N", help="archive/attachment nesting depth (default 8)")
     lim.add_argument("--max-expanded-mb", type=int, metavar="MB",
@@ -88,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--root", type=Path, help="where the share is now, if it moved since the scan")
     v.add_argument("--head", metavar="MAC", help="a log head pinned earlier (printed in reports): it must still be "
                    "in the log")
+
+    sub.add_parser("doctor", help="versions, model integrity, rules, the network guard's self-test, isolation")
     return p
 
 
@@ -97,9 +102,12 @@ def _rules_arg(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from spill import netguard
+
+    netguard.install(True)  # first: no command, and nothing it imports, reaches a network
     args = build_parser().parse_args(argv)
     handler = {"scan": cmd_scan, "triage": cmd_triage, "export": cmd_export, "report": cmd_report,
-               "rules": cmd_rules, "verify": cmd_verify}[args.command]
+               "rules": cmd_rules, "verify": cmd_verify, "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except SpillError as err:
@@ -141,9 +149,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.resume and not case_path.exists():
         raise UsageError(f"--resume: no case file at {case_path} to resume")
     limits = _limits(args, Limits())
+    if not args.no_ner:
+        from spill.model_integrity import verified_data_dir
+
+        verified_data_dir()  # a tampered model refuses the scan here, in one line
     options = ScanOptions(root=root, rule_dirs=tuple(args.rules), jobs=args.jobs, use_ner=not args.no_ner,
                           store_values=args.store_values, resume=args.resume, trust_mtime=args.trust_mtime,
-                          limits=limits)
+                          limits=limits, isolate=_isolation_choice(args.isolate))
     netguard.install(True)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     case = Case.open_or_create(case_path)
@@ -275,7 +287,33 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if ok else EXIT_CHANGED
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from scanners.detect.selfcheck import offline_detection_check, rules_check
+    from spill.doctor import render, run_checks
+
+    lines, code = render(run_checks([rules_check, offline_detection_check]))
+    print("\n".join(lines))
+    return code
+
+
 # ---------------------------------------------------------------- helpers
+def _isolation_choice(requested: bool | None) -> bool:
+    """--isolate insists, --no-isolate declines, neither: isolate where the OS allows it, else say so."""
+    if requested is False:
+        return False
+    from spill.isolation import probe
+
+    status = probe()
+    if status.available:
+        return True
+    if requested:
+        raise UsageError(f"--isolate: OS-level isolation is not available here ({status.reason}); "
+                         "use --no-isolate to scan under the in-process guard only")
+    print(f"spill: notice: scan workers are not isolated by the OS ({status.reason}); the in-process network "
+          "guard still refuses every connection", file=sys.stderr)
+    return False
+
+
 def _limits(args: argparse.Namespace, base):
     import dataclasses
 

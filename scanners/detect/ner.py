@@ -51,9 +51,13 @@ _NOT_A_NAME = re.compile(r"[\d@_/\\#=<>{}\[\]|*$%^+~]|https?:|www\.")
 
 @lru_cache(maxsize=1)
 def load_nlp():  # -> spacy.Language
+    """The model, loaded from its data folder after every file matched its pinned sha256
+    (``spill.model_integrity``): a tampered model raises ModelIntegrityError instead."""
     import spacy
 
-    return spacy.load(MODEL, exclude=EXCLUDE)
+    from spill.model_integrity import verified_data_dir
+
+    return spacy.load(verified_data_dir(), exclude=EXCLUDE)
 
 
 def model_version() -> str:

@@ -42,8 +42,12 @@ __all__ = [
     "detect_kind",
     "detect_kind_stream",
     "get_extractor",
+    "import_dependencies",
     "sniff",
 ]
+
+#: Libraries the extractors import on first use; PDFium (pypdfium2) is native code loaded through ctypes.
+DEPENDENCIES = ("pypdfium2", "pypdfium2.raw", "openpyxl", "extract_msg", "olefile", "charset_normalizer")
 
 
 def _lazy(module: str, function: str = "extract") -> Extractor:
@@ -78,3 +82,10 @@ EXTRACTORS: dict[str, Extractor] = {
 def get_extractor(kind: str) -> Extractor | None:
     """The extractor for ``kind``; None for ``binary``, ``empty`` and unknown kinds."""
     return EXTRACTORS.get(kind)
+
+
+def import_dependencies() -> None:
+    """Import what the extractors would load on first use. A scan worker does this before it
+    locks down foreign-code loading (``spill.netguard.lock_down``), so PDFium is loaded then."""
+    for name in DEPENDENCIES:
+        importlib.import_module(name)
