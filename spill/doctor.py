@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib.metadata import distributions
 
 from spill import netguard, provenance
+from spill.errors import SpillError
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,10 @@ class Check:
 def run_checks(extra: Iterable[Callable[[], list[Check]]] = ()) -> list[Check]:
     checks = [*environment_checks(), *model_checks(), guard_check(), isolation_check()]
     for more in extra:
-        checks.extend(more())
+        try:
+            checks.extend(more())
+        except SpillError as err:  # a tampered model, a broken rule: reported, the other checks still run
+            checks.append(Check(getattr(more, "check_name", more.__name__), "fail", str(err)))
     return checks
 
 

@@ -22,3 +22,17 @@ def detector():
     from scanners.detect.pipeline import load_detector
 
     return load_detector()
+
+
+@pytest.fixture
+def model_copy(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the installed spaCy model that the integrity checks use instead: tamper with it freely."""
+    import shutil
+
+    from spill import model_integrity as mi
+
+    copy = tmp_path / mi.PACKAGE
+    shutil.copytree(mi.package_dir(), copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(mi, "package_dir", lambda: copy)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return copy
