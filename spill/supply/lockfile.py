@@ -41,17 +41,18 @@ def lock_sha256() -> str:
     return hashlib.sha256(LOCK.read_bytes()).hexdigest()
 
 
-def locked_packages() -> dict[str, LockedPackage]:
+def locked_packages() -> dict[tuple[str, str], LockedPackage]:
+    """Registry packages by (name, version): a lock may pin two versions of one name for different Pythons."""
     with open(LOCK, "rb") as fh:
         lock = tomllib.load(fh)
-    out: dict[str, LockedPackage] = {}
+    out: dict[tuple[str, str], LockedPackage] = {}
     for p in lock["package"]:
         if "registry" not in p.get("source", {}):
             continue  # the project itself
         wheels = tuple(Artifact(w["url"], _hex(w["hash"]), w.get("size")) for w in p.get("wheels", []))
         sd = p.get("sdist")
         sdist = Artifact(sd["url"], _hex(sd["hash"]), sd.get("size")) if sd else None
-        out[p["name"]] = LockedPackage(p["name"], p["version"], wheels, sdist)
+        out[(p["name"], p["version"])] = LockedPackage(p["name"], p["version"], wheels, sdist)
     return out
 
 

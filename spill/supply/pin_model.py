@@ -21,7 +21,7 @@ OFFICIAL_SHA256 = "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0f
 def build_manifest(root: Path) -> dict:
     meta = json.loads((root / "meta.json").read_text())
     version = meta["version"]
-    locked = locked_packages()[mi.DISTRIBUTION]
+    locked = next(p for (name, _), p in locked_packages().items() if name == mi.DISTRIBUTION)
     files = {}
     for rel in sorted(mi._files_under(root)):
         path = root / rel
