@@ -11,7 +11,11 @@ OUT := out
 SHARED ?= ../shared
 JOBS ?= 0
 
-.PHONY: install demo test lint eval eval-external bench bench-tui screenshots clean
+SUPPLY_VENV := .venv-supply
+AIRGAP_PYTHON ?= python3
+
+.PHONY: install demo test lint eval eval-external bench bench-tui screenshots clean \
+	supply-tools bundle airgap-check sbom verify-model audit
 
 $(UV):
 	$(PYTHON) -m venv .uv-bootstrap
@@ -29,8 +33,9 @@ demo: install
 	$(SPILL) report $(OUT)/demo.db --format md -o $(OUT)/demo.md
 	@if [ -t 0 ] && [ -t 1 ]; then $(SPILL) triage $(OUT)/demo.db; else echo "(not a terminal: open the case with '$(SPILL) triage $(OUT)/demo.db')"; fi
 
-## make test: install and run the whole suite
+## make test: install and run the whole suite (first: uv.lock must agree with pyproject.toml; needs no network)
 test: install
+	@$(UV) lock --check --offline --quiet || { echo "make test: uv.lock does not match pyproject.toml: run 'uv lock' and commit uv.lock" >&2; exit 1; }
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n 2 -q
 
@@ -58,5 +63,30 @@ bench-tui: install
 screenshots: install
 	$(VENV)/bin/python docs/make_screenshots.py
 
+## supply chain (see README "Air-gapped install"): the tools live in their own venv, never in the shipped set
+supply-tools: $(UV)
+	UV_PROJECT_ENVIRONMENT=$(SUPPLY_VENV) $(UV) sync --frozen --only-group supply --quiet
+
+## make sbom: CycloneDX SBOM of spill and every locked runtime dependency -> dist/spill-<version>.cdx.json
+sbom: install supply-tools
+	$(VENV)/bin/python -m spill.supply.sbom --uv $(UV)
+
+## make bundle: dist/spill-offline-<version>/ and .tar.gz (needs the package registry; run on a connected machine)
+bundle: sbom
+	$(VENV)/bin/python -m spill.supply.bundle --uv $(UV)
+
+## make airgap-check: install the bundle inside a network namespace with no network, then rules test, scan, doctor
+airgap-check: bundle
+	$(VENV)/bin/python -m spill.supply.airgap_check --python $(AIRGAP_PYTHON)
+
+## make verify-model: the pinned model files against the official en_core_web_sm-3.8.0 wheel (needs github.com,
+## or WHEEL=path/to/en_core_web_sm-3.8.0-py3-none-any.whl)
+verify-model: install
+	$(VENV)/bin/python -m spill.supply.verify_model $(if $(WHEEL),--wheel $(WHEEL))
+
+## make audit: pip-audit of the lock (needs PyPI's JSON API or AUDIT_OSV_URL; says so when neither is reachable)
+audit: install supply-tools
+	$(VENV)/bin/python -m spill.supply.audit --uv $(UV)
+
 clean:
-	rm -rf $(OUT) .pytest_cache .ruff_cache
+	rm -rf $(OUT) .pytest_cache .ruff_cache build

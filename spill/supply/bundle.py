@@ -230,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m spill.supply.bundle", description=__doc__.split("\n")[0])
     parser.add_argument("--uv", default=os.environ.get("UV") or shutil.which("uv") or "uv")
     parser.add_argument("--dist", type=Path, default=REPO / "dist")
-    parser.add_argument("--sbom", type=Path, help="a CycloneDX SBOM to ship in the bundle (make sbom)")
+    parser.add_argument("--sbom", type=Path, help="the CycloneDX SBOM to ship (default: dist/spill-<version>.cdx.json "
+                                                   "when make sbom wrote it)")
     args = parser.parse_args(argv)
     started = time.monotonic()
     version = project()["version"]
@@ -266,8 +267,9 @@ def main(argv: list[str] | None = None) -> int:
         + "\n".join(r.line() for r in reqs) + "\n")
     shutil.copy2(REPO / "uv.lock", out / "uv.lock")
     shutil.copy2(REPO / "spill" / "model_manifest.json", out / "model_manifest.json")
-    if args.sbom:
-        shutil.copy2(args.sbom, out / args.sbom.name)
+    sbom = args.sbom or args.dist / f"spill-{version}.cdx.json"
+    if sbom.is_file():
+        shutil.copy2(sbom, out / sbom.name)
     (out / "COVERAGE.md").write_text(coverage_text(the_plan, version))
     script = out / "install.sh"
     script.write_text(INSTALL_SH.replace("@VERSION@", version))
