@@ -9,7 +9,7 @@ import pytest
 from spill.cli import build_parser, main
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-COMMANDS = ["scan", "triage", "export", "report", "rules list", "rules test", "verify"]
+COMMANDS = ["scan", "triage", "export", "report", "rules list", "rules test", "verify", "doctor"]
 
 
 def test_readme_opens_with_the_two_commands() -> None:
