@@ -95,6 +95,8 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     """Scan ``options.root`` into ``case``. Raises KeyboardInterrupt after recording an interruption."""
     from scanners.detect.ner import model_version
     from scanners.detect.rules import load_rules, rules_fingerprint
+    from spill import provenance
+    from spill.isolation import isolation_mode
 
     root = options.root.resolve()
     if not root.is_dir():
@@ -105,6 +107,8 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     rules = load_rules(options.rule_dirs)
     rules_fp = rules_fingerprint(rules, options.use_ner)
     scan_id = case.scans.begin(str(root), options.as_json(), rules_fp, model_version())
+    case.store.set_meta(provenance.record(rules_fp, isolation_mode(options.isolate), scan_id,
+                                          model_used=options.use_ner))
     state = Progress()
     jobs = options.jobs or os.cpu_count() or 1
     counter = threading.Thread(target=_count_share, args=(root, state), daemon=True)

@@ -52,10 +52,22 @@ def model_hash() -> str:
     return pinned()
 
 
-def record(rules_fingerprint: str, isolation: str) -> dict[str, str]:
-    """The provenance of one scan, as stored in the case."""
-    return {"tool_version": tool_version(), "lock_sha256": lock_hash(), "model_sha256": model_hash(),
-            "rules_fingerprint": rules_fingerprint, "isolation": isolation}
+#: The ``meta`` keys a scan writes (the last scan's provenance; each scan's options also keep its isolation).
+KEYS = ("tool_version", "lock_sha256", "model_sha256", "rules_fingerprint", "isolation", "scan_id")
+PREFIX = "provenance."
+
+
+def record(rules_fingerprint: str, isolation: str, scan_id: int, *, model_used: bool = True) -> dict[str, str]:
+    """The provenance of one scan, as stored in the case's ``meta`` (keys prefixed ``provenance.``)."""
+    values = {"tool_version": tool_version(), "lock_sha256": lock_hash(),
+              "model_sha256": model_hash() if model_used else "not used (--no-ner)",
+              "rules_fingerprint": rules_fingerprint, "isolation": isolation, "scan_id": str(scan_id)}
+    return {PREFIX + k: v for k, v in values.items()}
+
+
+def from_meta(meta: dict[str, str]) -> dict[str, str]:
+    """The provenance part of a case's ``meta``, without the prefix (empty for a case scanned before it existed)."""
+    return {k: meta[PREFIX + k] for k in KEYS if PREFIX + k in meta}
 
 
 def _normalise(name: str) -> str:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from spill import provenance
 from spill.isolation import isolation_mode, probe
+from spill.provenance import from_meta
 
 needs_namespaces = pytest.mark.skipif(not probe().available,
                                       reason=f"network namespaces not allowed here: {probe().reason}")
@@ -70,8 +72,9 @@ def test_scan_isolates_by_default_and_records_it(tmp_path: Path) -> None:
     assert main(["scan", str(share), "--case", str(tmp_path / "d.db"), "--jobs", "1", "--no-ner",
                  "--no-isolate"]) == 0
     with Case.open(tmp_path / "c.db", readonly=True) as c, Case.open(tmp_path / "d.db", readonly=True) as d:
-        assert c.last_scan().options["isolation"] == "network-namespace"
-        assert d.last_scan().options["isolation"] == "in-process-guard"
+        assert c.scans.last().options["isolation"] == "network-namespace"
+        assert d.scans.last().options["isolation"] == "in-process-guard"
+        assert from_meta(c.store.meta())["isolation"] == "network-namespace"
 
 
 def test_insisting_on_isolation_where_unavailable_is_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -93,3 +96,35 @@ def test_default_falls_back_to_the_guard_with_a_notice(tmp_path: Path, monkeypat
     monkeypatch.setattr(isolation, "probe", lambda: isolation.IsolationStatus(False, "", "unshare: not permitted"))
     assert cli._isolation_choice(None) is False
     assert "not isolated by the OS (unshare: not permitted)" in capsys.readouterr().err
+
+
+def test_case_meta_and_report_carry_the_scans_provenance(tmp_path: Path) -> None:
+    """Tool version, lock hash, model hash, rules fingerprint and isolation mode: in meta and in the report."""
+    from spill.case import Case
+    from spill.cli import main
+    from spill.report.summary import render_markdown
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "a.txt").write_text("Contact: jane.roe@example.com\n")
+    assert main(["scan", str(share), "--case", str(tmp_path / "c.db"), "--jobs", "1", "--no-ner",
+                 "--no-isolate"]) == 0
+    with Case.open(tmp_path / "c.db", readonly=True) as case:
+        prov = from_meta(case.store.meta())
+        report = render_markdown(case)
+        scan = case.scans.last()
+    assert prov == {"tool_version": provenance.tool_version(), "lock_sha256": provenance.lock_hash(),
+                    "model_sha256": "not used (--no-ner)", "rules_fingerprint": prov["rules_fingerprint"],
+                    "isolation": "in-process-guard", "scan_id": str(scan.id)}
+    assert len(prov["lock_sha256"]) == 64 and len(prov["rules_fingerprint"]) == 64
+    assert "## Chain of custody: what made these findings" in report
+    for value in (prov["lock_sha256"], prov["rules_fingerprint"], "in-process-guard"):
+        assert value in report
+
+
+def test_provenance_with_the_model_records_the_pinned_manifest_hash() -> None:
+    from spill.model_integrity import load_manifest
+
+    rec = provenance.record("f" * 64, "network-namespace", 7)
+    assert rec["provenance.model_sha256"] == load_manifest().digest
+    assert rec["provenance.scan_id"] == "7"

@@ -32,6 +32,9 @@ class Reports:
         """Everything `spill report` shows, in one read."""
         q = self.store.conn.execute
         data: dict[str, Any] = {"counts": self.counts(), "scan": self.scans.last()}
+        from spill.provenance import from_meta
+
+        data["provenance"] = from_meta(self.store.meta())
         data["by_type_status"] = [tuple(r) for r in q(
             "SELECT entity_type, category, max(severity), status, count(*), count(DISTINCT fingerprint),"
             " count(DISTINCT file_id) FROM findings GROUP BY entity_type, status ORDER BY category, entity_type")]

@@ -29,6 +29,14 @@ def _sections(case: Case) -> list[tuple[str, list[str], list[list[Any]]]]:
                               "(pin it: spill verify CASE --head MAC)"],
     ]
     out: list[tuple[str, list[str], list[list[Any]]]] = [("Overview", ["", ""], overview)]
+    prov = d["provenance"]
+    out.append(("Chain of custody: what made these findings", ["", ""], [
+        ["spill version", prov.get("tool_version", "—")],
+        ["Dependency lock (uv.lock sha256)", prov.get("lock_sha256", "—")],
+        ["spaCy model (pinned manifest sha256)", prov.get("model_sha256", "—")],
+        ["Rules fingerprint", prov.get("rules_fingerprint", "—")],
+        ["Network isolation of the scan workers", prov.get("isolation", "—")],
+    ] if prov else []))
     out.append(("Findings by type and status",
                 ["entity type", "category", "status", "findings", "distinct values", "files"],
                 [[t, cat, st, n, nd, nf] for t, cat, _sev, st, n, nd, nf in d["by_type_status"]]))
