@@ -1,9 +1,9 @@
 """``spill triage CASE.db``: the Textual app that turns findings into decisions.
 
-Four screens are Textual modes (1 Overview, 2 Findings, 3 Files, 4 People), each with its
-own stack, so switching keeps every screen's cursor and filter. Reads run in thread workers
-through :class:`~tui.store.CaseReader`; decisions go through the single
-:class:`~tui.decisions.DecisionWriter` thread. Nothing here writes SQL.
+The screens in ``TriageApp.TRIAGE_SCREENS`` are Textual modes, switched with their number keys,
+each with its own stack, so switching keeps every screen's cursor and filter. Reads run in
+thread workers through :class:`~tui.store.CaseReader`; decisions go through the single
+:class:`~tui.writer.DecisionWriter` thread. Nothing here writes SQL.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from textual.screen import Screen
 from spill.case import Case, default_analyst
 from spill.model import Finding, FindingQuery
 from tui.commands import KeyCommands
-from tui.decisions import DecisionWriter
+from tui.screens.base import TriageScreen
 from tui.screens.files import FilesScreen
 from tui.screens.findings import FindingsScreen
 from tui.screens.help import HelpScreen
@@ -28,11 +28,10 @@ from tui.screens.overview import OverviewScreen
 from tui.screens.people import PeopleScreen
 from tui.store import CaseReader
 from tui.widgets.screen_tabs import ScreenTabs
+from tui.writer import DecisionWriter
 
 Revealer = Callable[[Case, Finding], str]
 """Re-reads a finding's raw value from the evidence (scanners.reveal.reveal, handed in by the CLI)."""
-
-SCREEN_NAMES = {"overview": "Overview", "findings": "Findings", "files": "Files", "people": "People"}
 
 
 class TriageApp(App[None], inherit_bindings=False):
@@ -40,20 +39,17 @@ class TriageApp(App[None], inherit_bindings=False):
 
     TITLE = "spill triage"
     CSS_PATH = "app.tcss"
-    MODES: ClassVar[dict[str, str | Callable[[], Screen[object]]]] = {
-        "overview": OverviewScreen, "findings": FindingsScreen, "files": FilesScreen, "people": PeopleScreen,
-    }
-    DEFAULT_MODE = "overview"
+    TRIAGE_SCREENS: ClassVar[tuple[type[TriageScreen], ...]] = (
+        OverviewScreen, FindingsScreen, FilesScreen, PeopleScreen)
+    """The screens in tab order; each names its mode, number key and title (``MODE``)."""
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[object]]]] = {s.MODE.name: s for s in TRIAGE_SCREENS}
+    DEFAULT_MODE = TRIAGE_SCREENS[0].MODE.name
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
     COMMANDS = App.COMMANDS | {KeyCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "switch_mode('overview')", "Overview", show=False, tooltip="The case at a glance"),
-        Binding("2", "switch_mode('findings')", "Findings", show=False,
-                tooltip="Filter, group and decide findings"),
-        Binding("3", "switch_mode('files')", "Files", show=False,
-                tooltip="The share as a tree, and what was not scanned"),
-        Binding("4", "switch_mode('people')", "People", show=False, tooltip="The people whose data is exposed"),
+        *(Binding(s.MODE.key, f"switch_mode('{s.MODE.name}')", s.MODE.title, show=False, tooltip=s.MODE.tooltip)
+          for s in TRIAGE_SCREENS),
         Binding("question_mark", "help", "Help", key_display="?", tooltip="Every key, for this screen and the others"),
         Binding("ctrl+p", "command_palette", "Palette", key_display="^p", priority=True, show=False,
                 tooltip="Find any action by name"),
@@ -79,8 +75,7 @@ class TriageApp(App[None], inherit_bindings=False):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            others = {SCREEN_NAMES[name]: mode for name, mode in self.MODES.items() if isinstance(mode, type)}
-            self.push_screen(HelpScreen(self.screen, others))
+            self.push_screen(HelpScreen(self.screen, self.TRIAGE_SCREENS))
 
     @on(ScreenTabs.TabClicked)
     def tab_clicked(self, message: ScreenTabs.TabClicked) -> None:
@@ -92,9 +87,9 @@ class TriageApp(App[None], inherit_bindings=False):
         def apply() -> None:
             screen = self.screen
             if isinstance(screen, FindingsScreen):
-                screen.apply_query(query, group_by="")
+                screen.show_query(query, group_by="")
 
-        self.switch_mode("findings")
+        self.switch_mode(FindingsScreen.MODE.name)
         self.call_after_refresh(apply)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.text import Text
 
-from spill.model import Severity, Status
+from spill.model import FileStatus, Severity, Status
 
 SEVERITY_LABEL = {Severity.CRITICAL: "CRIT", Severity.HIGH: "HIGH", Severity.MEDIUM: "med", Severity.LOW: "low"}
 SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
@@ -15,6 +15,8 @@ STATUS_LABEL = {Status.OPEN: "open", Status.CONFIRMED: "confirmed", Status.FALSE
                 Status.IGNORED: "ignored"}
 STATUS_STYLE = {Status.OPEN: "bold", Status.CONFIRMED: "red", Status.FALSE_POSITIVE: "green",
                 Status.IGNORED: "dim"}
+PROBLEM_WORD = {FileStatus.ERROR: "FAILED", FileStatus.SKIPPED: "SKIPPED", FileStatus.PENDING: "pending"}
+"""The file statuses that mean "not scanned", as the Files screen names them."""
 BAR_EIGHTHS = " ▏▎▍▌▋▊▉"
 
 

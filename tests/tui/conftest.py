@@ -17,7 +17,10 @@ from textual.pilot import Pilot
 
 import spill.case.store
 import spill.clock
+from spill.model import FindingGroup
+from tui import format as fmt
 from tui.app import TriageApp
+from tui.screens.findings import FindingsScreen
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sample_case import SampleCase, build_sample_case
@@ -80,6 +83,19 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], object], timeout:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.01)
+
+
+def detail_shows_cursor_row(screen: FindingsScreen) -> bool:
+    """The detail pane's first lines name the row under the cursor (not a message, not the row before)."""
+    row = screen.table.cursor_row
+    lines = str(screen.detail.body.render()).splitlines()
+    if row is None or len(lines) < 2:
+        return False
+    if isinstance(row, FindingGroup):
+        return f"{row.count:,} findings share this {row.by}" in lines[0] and lines[1].endswith(row.label)
+    where = fmt.location(row.location, row.line)
+    return f"{row.entity_type} {fmt.STATUS_LABEL[row.status]}" in lines[0] \
+        and lines[1].endswith(f"{row.path}  {where}" if where else row.path)
 
 
 async def settle(pilot: Pilot[None]) -> None:

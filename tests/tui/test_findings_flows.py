@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import settle, wait_for
+from conftest import detail_shows_cursor_row, settle, wait_for
 from sample_case import SUPPORT_PHONE, SampleCase
 from textual.pilot import Pilot
 
+import tui.findings.deciding as deciding_module
 from spill.case import Case
-from spill.model import Finding
+from spill.model import Finding, Status
 from tui.app import TriageApp
 from tui.screens.findings import FindingsScreen
 from tui.widgets.filter_bar import FilterBar
@@ -23,12 +24,13 @@ async def open_findings(pilot: Pilot[None]) -> FindingsScreen:
     screen = pilot.app.screen
     assert isinstance(screen, FindingsScreen)
     await settle(pilot)
-    await wait_for(pilot, lambda: screen.detail_key is not None, what="the detail pane")
+    await wait_for(pilot, lambda: detail_shows_cursor_row(screen), what="the detail pane")
     return screen
 
 
-async def decided(pilot: Pilot[None], screen: FindingsScreen, before: int, n: int = 1) -> None:
-    await wait_for(pilot, lambda: screen.decisions_recorded >= before + n, what="the decision to be recorded")
+async def shown(pilot: Pilot[None], condition: Callable[[], object], what: str = "the decision") -> None:
+    """Wait until the screen shows a decision (it is shown only once committed), then for the app to settle."""
+    await wait_for(pilot, condition, what=what)
     await settle(pilot)
 
 
@@ -52,9 +54,8 @@ async def test_findings_confirm_key_records_decision(make_app: Callable[..., Tri
         first = screen.findings_table.cursor_row
         assert isinstance(first, Finding)
         await pilot.press("c")
-        await decided(pilot, screen, 0)
+        await shown(pilot, lambda: screen.findings_table.row_at(0).status is Status.CONFIRMED)
         assert screen.findings_table.cursor == 1  # the next finding comes up
-        assert screen.findings_table.row_at(0).status.value == "confirmed"
     with Case.open(sample.path) as case:
         assert case.get_finding(first.id).status.value == "confirmed"
         log = case.log.entries(first.id)
@@ -88,7 +89,7 @@ async def test_findings_bad_filter_is_refused_and_the_old_one_kept(make_app: Cal
         await pilot.press("slash")
         screen.query_one(FilterBar).value = "sev:urgent"
         await pilot.press("enter")
-        assert screen.query_.severities == ()
+        assert screen.view.query.severities == ()
         assert any("unknown severity" in n.message for n in app._notifications)
         await pilot.press("escape")
         assert screen.findings_table.has_focus
@@ -110,13 +111,13 @@ async def test_group_by_value_decides_every_member(make_app: Callable[..., Triag
         screen = await open_findings(pilot)
         await pilot.press("g")
         await settle(pilot)
-        assert screen.in_groups and screen.group_by == "value"
+        assert screen.view.in_groups and screen.view.group_by == "value"
         top = screen.groups_table.cursor_row
         assert top.count == 30 and top.entity_type == "PHONE_NUMBER"
         await pilot.press("x")
-        await decided(pilot, screen, 0)
+        await shown(pilot, lambda: screen.groups_table.row_at(0).open == 0)
         assert screen.groups_table.cursor == 1  # on to the next group
-        assert screen.groups_table.row_at(0).open == 0
+        assert any("30 changed" in n.message for n in app._notifications)
     with Case.open(sample.path) as case:
         phones = [f for f in case.iter_findings() if f.entity_type == "PHONE_NUMBER"]
         assert len(phones) == 30 and {f.status.value for f in phones} == {"false_positive"}
@@ -133,16 +134,16 @@ async def test_group_open_lists_members_and_escape_goes_back(make_app: Callable[
         screen = await open_findings(pilot)
         await pilot.press("g", "g")  # by rule
         await settle(pilot)
-        assert screen.group_by == "rule"
+        assert screen.view.group_by == "rule"
         await pilot.press("enter")
         await settle(pilot)
-        assert not screen.in_groups and screen.findings_table.total == 30
+        assert not screen.view.in_groups and screen.findings_table.total == 30
         await pilot.press("escape")
         await settle(pilot)
-        assert screen.in_groups and screen.groups_table.has_focus
+        assert screen.view.in_groups and screen.groups_table.has_focus
         await pilot.press("g", "g", "g")  # file, folder, back to no grouping
         await settle(pilot)
-        assert screen.group_by == "" and screen.findings_table.total == 51
+        assert screen.view.group_by == "" and screen.findings_table.total == 51
 
 
 async def test_group_by_folder_counts_archive_members_in_their_folder(make_app: Callable[..., TriageApp]) -> None:
@@ -151,7 +152,7 @@ async def test_group_by_folder_counts_archive_members_in_their_folder(make_app: 
         screen = await open_findings(pilot)
         await pilot.press("g", "g", "g", "g")
         await settle(pilot)
-        assert screen.group_by == "folder"
+        assert screen.view.group_by == "folder"
         groups = {screen.groups_table.row_at(i).label: screen.groups_table.row_at(i).count
                   for i in range(screen.groups_table.total or 0)}
         assert groups["support/tickets"] == 30 and groups["exports"] == 2
@@ -165,13 +166,13 @@ async def test_select_range_then_ignore_decides_the_selection(make_app: Callable
         table = screen.findings_table
         await pilot.press("space")  # selects row 0, anchor there, cursor to row 1
         await pilot.press("down", "down", "V")  # rows 0..3
-        assert len(screen.selection) == 4
+        assert len(screen.view.selection) == 4
         await pilot.press("shift+down")  # and 4
-        assert len(screen.selection) == 5
+        assert len(screen.view.selection) == 5
         ids = {table.row_at(i).id for i in range(5)}
         await pilot.press("i")
-        await decided(pilot, screen, 0)
-        assert not screen.selection
+        assert not screen.view.selection  # cleared as the decision is sent
+        await shown(pilot, lambda: all(table.row_at(i).status is Status.IGNORED for i in range(5)))
     after = statuses(sample)
     assert {after[i] for i in ids} == {"ignored"}
     assert sum(1 for s in after.values() if s == "ignored") == 5
@@ -184,9 +185,9 @@ async def test_select_all_in_filter_decides_every_match(make_app: Callable[..., 
         screen = await open_findings(pilot)
         await filter_by(pilot, screen, "type:EMAIL_ADDRESS")
         await pilot.press("A")
-        assert screen.selection.everything
+        assert screen.view.selection.everything
         await pilot.press("c")
-        await decided(pilot, screen, 0)
+        await shown(pilot, lambda: any("5 changed" in n.message for n in app._notifications))
     with Case.open(sample.path) as case:
         mails = [f for f in case.iter_findings() if f.entity_type == "EMAIL_ADDRESS"]
         assert len(mails) == 5 and {f.status.value for f in mails} == {"confirmed"}
@@ -199,15 +200,15 @@ async def test_undo_then_redo_restores_and_reapplies(make_app: Callable[..., Tri
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_findings(pilot)
-        fid = screen.findings_table.cursor_row.id
+        table = screen.findings_table
+        fid = table.cursor_row.id
         await pilot.press("c")
-        await decided(pilot, screen, 0)
+        await shown(pilot, lambda: table.row_at(0).status is Status.CONFIRMED)
         await pilot.press("u")
-        await decided(pilot, screen, 1)
+        await shown(pilot, lambda: table.row_at(0).status is Status.OPEN, "the undo")
         assert statuses(sample)[fid] == "open"
-        assert screen.findings_table.row_at(0).status.value == "open"
         await pilot.press("U")
-        await decided(pilot, screen, 2)
+        await shown(pilot, lambda: table.row_at(0).status is Status.CONFIRMED, "the redo")
         assert statuses(sample)[fid] == "confirmed"
         await pilot.press("ctrl+r")  # nothing left to redo
         await pilot.pause()
@@ -229,10 +230,9 @@ async def test_reveal_shows_value_logs_it_and_hides_on_next_move(make_app: Calla
         fid = screen.findings_table.cursor_row.id
         assert "ABCPE1234F" not in str(screen.detail.body.render())
         await pilot.press("r")
-        await wait_for(pilot, lambda: screen.revealed is not None, what="the reveal")
         await wait_for(pilot, lambda: "ABCPE1234F" in str(screen.detail.body.render()), what="value shown")
         await filter_by(pilot, screen, "")  # any move hides it
-        assert screen.revealed is None
+        assert screen.detail.revealed is None
         assert "ABCPE1234F" not in str(screen.detail.body.render())
     with Case.open(sample.path) as case:
         log = case.log.entries(fid)
@@ -250,7 +250,7 @@ async def test_reveal_refuses_a_changed_source(make_app: Callable[..., TriageApp
         await pilot.press("r")
         await wait_for(pilot, lambda: any("no longer matches" in n.message for n in app._notifications),
                        what="the refusal")
-        assert screen.revealed is None
+        assert screen.detail.revealed is None
     with Case.open(sample.path) as case:
         assert [d for d in case.log.entries() if d.action == "reveal"] == []
 
@@ -271,11 +271,9 @@ async def test_note_and_severity_are_logged(make_app: Callable[..., TriageApp], 
         fid = screen.findings_table.cursor_row.id
         await pilot.press("n")
         await pilot.press(*"told the lab", "enter")
-        await decided(pilot, screen, 0)
-        assert screen.findings_table.row_at(0).note is not None
+        await shown(pilot, lambda: screen.findings_table.row_at(0).note == "told the lab")
         await pilot.press("up", "s", "2")  # medium
-        await decided(pilot, screen, 1)
-        assert screen.findings_table.row_at(0).severity.value == "medium"
+        await shown(pilot, lambda: screen.findings_table.row_at(0).severity.value == "medium")
     with Case.open(sample.path) as case:
         log = case.log.entries(fid)
         assert [(d.action, d.after) for d in log] == [("note", "told the lab"), ("severity", "medium")]
@@ -289,7 +287,7 @@ async def test_sort_key_cycles_the_order(make_app: Callable[..., TriageApp]) -> 
         assert screen.findings_table.row_at(0).severity.value == "critical"
         await pilot.press("S")
         await settle(pilot)
-        assert screen.query_.sort == "path"
+        assert screen.view.query.sort == "path"
         assert screen.findings_table.row_at(0).path == "eng/deploy/service.env"
         assert "sort:path" in screen.query_one("#filter").value
 
@@ -308,10 +306,8 @@ async def test_a_decision_is_on_disk_before_it_is_shown(make_app: Callable[..., 
 
 
 async def test_big_decisions_ask_first(make_app: Callable[..., TriageApp], sample: SampleCase,
-                                       monkeypatch: object) -> None:
-    import tui.screens.deciding as deciding_module
-
-    monkeypatch.setattr(deciding_module, "CONFIRM_ABOVE", 10)  # type: ignore[attr-defined]
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deciding_module, "CONFIRM_ABOVE", 10)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_findings(pilot)
@@ -319,8 +315,9 @@ async def test_big_decisions_ask_first(make_app: Callable[..., TriageApp], sampl
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ConfirmDialog"
         await pilot.press("n")
-        await pilot.pause()
-        assert app.screen is screen and screen.decisions_recorded == 0
+        await settle(pilot)
+        assert app.screen is screen
+        assert set(statuses(sample).values()) == {"open"}
         await pilot.press("c", "y")
-        await decided(pilot, screen, 0)
+        await shown(pilot, lambda: any("51 changed" in n.message for n in app._notifications))
     assert set(statuses(sample).values()) == {"confirmed"}

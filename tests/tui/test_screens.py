@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 import tui.screens.overview as overview_module
 from spill.case import Case
-from spill.model import FileRecord, FileResult, FileStatus
+from spill.model import FileRecord, FileResult, FileStatus, Status
 from tui.app import TriageApp
 from tui.screens.files import FilesScreen
 from tui.screens.findings import FindingsScreen
@@ -31,7 +31,7 @@ async def test_overview_shows_the_case_at_a_glance(make_app: Callable[..., Triag
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, OverviewScreen)
-        await wait_for(pilot, lambda: screen.loads >= 1, what="the overview")
+        await wait_for(pilot, lambda: screen.overview is not None, what="the overview")
         o = screen.overview
         assert o is not None
         assert o.findings == 51 and o.people == 3
@@ -50,7 +50,7 @@ async def test_overview_follows_a_running_scan(running_sample: SampleCase, monke
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, OverviewScreen)
-        await wait_for(pilot, lambda: screen.loads >= 1, what="the overview")
+        await wait_for(pilot, lambda: screen.overview is not None, what="the overview")
         await pilot.pause()
         assert "RUNNING" in screen_text(app)
         assert not screen.query_one("#scan-progress").has_class("-hidden")
@@ -91,7 +91,7 @@ async def test_files_screen_shows_what_was_not_scanned(make_app: Callable[..., T
         await pilot.press("3")
         screen = app.screen
         assert isinstance(screen, FilesScreen)
-        await wait_for(pilot, lambda: screen.loads >= 1, what="the tree")
+        await wait_for(pilot, lambda: screen.query_one(ShareTree).root.data is not None, what="the tree")
         await settle(pilot)
         problems = screen.query_one("#problems-table")
         assert problems.total == 3
@@ -109,7 +109,7 @@ async def test_files_screen_jumps_to_the_findings_of_a_folder(make_app: Callable
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
         screen = app.screen
-        await wait_for(pilot, lambda: screen.loads >= 1, what="the tree")
+        await wait_for(pilot, lambda: screen.query_one(ShareTree).root.data is not None, what="the tree")
         tree = screen.query_one(ShareTree)
         support = next(i for i, n in enumerate(tree.root.children) if str(n.label).startswith("support/"))
         tree.cursor_line = support + 1  # line 0 is the root
@@ -117,7 +117,7 @@ async def test_files_screen_jumps_to_the_findings_of_a_folder(make_app: Callable
         await settle(pilot)
         findings = app.screen
         assert isinstance(findings, FindingsScreen)
-        assert findings.query_.path_glob == "support/*"
+        assert findings.view.query.path_glob == "support/*"
         assert findings.findings_table.total == 30
 
 
@@ -177,7 +177,8 @@ async def test_palette_lists_the_screen_actions_and_runs_them(make_app: Callable
         await wait_for(pilot, lambda: commands.option_count > 0, what="the palette to list the command")
         assert "False +" in str(commands.get_option_at_index(0).prompt)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.decisions_recorded == 1, what="the decision")
+        await wait_for(pilot, lambda: screen.findings_table.row_at(0).status is Status.FALSE_POSITIVE,
+                       what="the decision")
     with Case.open(sample.path) as case:
         assert [d.after for d in case.log.entries()] == ["false_positive"]
 

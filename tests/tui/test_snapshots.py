@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from conftest import settle, wait_for
+from conftest import detail_shows_cursor_row, settle, wait_for
 from sample_case import SampleCase
 from textual.pilot import Pilot
 
+from spill.model import Status
 from tui.app import TriageApp
 from tui.screens.files import FilesScreen
 from tui.screens.findings import FindingsScreen
 from tui.screens.overview import OverviewScreen
 from tui.screens.people import PeopleScreen
+from tui.widgets.share_tree import ShareTree
 
 Compare = Callable[..., bool]
 
@@ -39,29 +41,29 @@ def then(*keys: str, ready: Callable[[Any], object] = lambda screen: True) -> Ca
 
 
 def test_snapshot_overview(snap_compare: Compare, sample: SampleCase) -> None:
-    ready = then(ready=lambda s: isinstance(s, OverviewScreen) and s.is_loaded)
+    ready = then(ready=lambda s: isinstance(s, OverviewScreen) and s.overview is not None and s.folders is not None)
     assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
 
 
 def test_snapshot_findings(snap_compare: Compare, sample: SampleCase) -> None:
-    ready = then("2", ready=lambda s: isinstance(s, FindingsScreen) and s.detail_key is not None)
+    ready = then("2", ready=lambda s: isinstance(s, FindingsScreen) and detail_shows_cursor_row(s))
     assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
 
 
 def test_snapshot_findings_grouped_by_value(snap_compare: Compare, sample: SampleCase) -> None:
-    ready = then("2", "g", ready=lambda s: isinstance(s, FindingsScreen) and s.detail_key is not None
-                 and s.in_groups)
+    ready = then("2", "g", ready=lambda s: isinstance(s, FindingsScreen) and s.view.in_groups
+                 and detail_shows_cursor_row(s))
     assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
 
 
 def test_snapshot_findings_selection_and_decisions(snap_compare: Compare, sample: SampleCase) -> None:
     ready = then("2", "c", "space", "space", ready=lambda s: isinstance(s, FindingsScreen)
-                 and s.decisions_recorded == 1 and s.detail_key is not None)
+                 and s.findings_table.row_at(0).status is Status.CONFIRMED and detail_shows_cursor_row(s))
     assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
 
 
 def test_snapshot_files(snap_compare: Compare, sample: SampleCase) -> None:
-    ready = then("3", ready=lambda s: isinstance(s, FilesScreen) and s.loads >= 1)
+    ready = then("3", ready=lambda s: isinstance(s, FilesScreen) and s.query_one(ShareTree).root.data is not None)
     assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -11,29 +11,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Label
 
-from spill.model import FileRecord, FileStatus, FindingQuery
-from tui.widgets.screen_tabs import ScreenTabs
+from spill.model import FileRecord, FindingQuery
+from tui import format as fmt
+from tui import modes
+from tui.screens.base import TriageScreen
 from tui.widgets.share_tree import FileEntry, Folder, ShareTree, build_tree
 from tui.widgets.virtual_table import Column, VirtualTable
-
-if TYPE_CHECKING:
-    from tui.app import TriageApp
-
-PROBLEM_WORD = {FileStatus.ERROR: "FAILED", FileStatus.SKIPPED: "SKIPPED", FileStatus.PENDING: "pending"}
 
 
 def problem_columns() -> list[Column]:
     return [
-        Column("status", lambda f: Text(PROBLEM_WORD.get(f.status, f.status.value), style="bold"), width=7),
+        Column("status", lambda f: Text(fmt.PROBLEM_WORD.get(f.status, f.status.value), style="bold"), width=7),
         Column("reason", lambda f: f.reason or "?", min_width=12),
         Column("path", lambda f: f.path, crop_left=True, min_width=12),
     ]
 
 
-class FilesScreen(Screen[None]):
+class FilesScreen(TriageScreen):
+    MODE = modes.FILES
     CSS_PATH = "files.tcss"
     AUTO_FOCUS = "ShareTree"
 
@@ -49,14 +46,9 @@ class FilesScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="files-screen")
-        self.loads = 0
-
-    @property
-    def triage(self) -> TriageApp:
-        return cast("TriageApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield ScreenTabs("files", self.triage.case_path.name)
+        yield self.screen_tabs()
         with Container(id="files-body"):
             with Vertical(id="tree-pane"):
                 yield Label("Share (findings · worst severity · ⚠ not scanned)", classes="pane-title")
@@ -89,7 +81,6 @@ class FilesScreen(Screen[None]):
         self.query_one("#problems-table", VirtualTable).load(fetch, lambda: reader.case().triage.count_problem_files())
         self.query_one("#problems-title", Label).update(
             f"Not scanned: {message.problems:,} file{'s' if message.problems != 1 else ''} (failed, skipped, pending)")
-        self.loads += 1
 
     def action_show_findings(self) -> None:
         path_glob = ""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import ClassVar
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -13,6 +13,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
+
+if TYPE_CHECKING:
+    from tui.screens.base import TriageScreen
 
 
 def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:
@@ -41,7 +44,7 @@ def bindings_table(app: App[object], title: str, bindings: Iterable[Binding]) ->
     return Group(Text(title, style="bold reverse"), table, Text(""))
 
 
-def help_sections(app: App[object], screen: Screen[object], others: dict[str, type[Screen[object]]]
+def help_sections(app: App[object], screen: Screen[object], others: Sequence[type[TriageScreen]]
                   ) -> list[RenderableType]:
     """Sections: the focused widget, this screen, everywhere (the app), then the other screens."""
     by_node: dict[int, tuple[str, list[Binding]]] = {}
@@ -59,10 +62,10 @@ def help_sections(app: App[object], screen: Screen[object], others: dict[str, ty
             entry[1].append(_merge_keys(node.__class__, active.binding, key))
     order = sorted(by_node.values(), key=lambda e: (e[0] == "Everywhere", e[0].startswith("This") is False))
     sections = [bindings_table(app, title, bindings) for title, bindings in order]
-    for name, cls in others.items():
+    for cls in others:
         if isinstance(screen, cls):
             continue
-        sections.append(bindings_table(app, f"On the {name} screen", _bindings(cls.BINDINGS)))
+        sections.append(bindings_table(app, f"On the {cls.MODE.title} screen", _bindings(cls.BINDINGS)))
     return sections
 
 
@@ -80,7 +83,7 @@ class HelpScreen(ModalScreen[None]):
                 tooltip="Close the help and go back"),
     ]
 
-    def __init__(self, for_screen: Screen[object], others: dict[str, type[Screen[object]]]) -> None:
+    def __init__(self, for_screen: Screen[object], others: Sequence[type[TriageScreen]]) -> None:
         super().__init__(id="help-screen")
         self.for_screen = for_screen
         self.others = others

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Label, ProgressBar, Static
 
 from spill.model import CaseOverview, Severity
+from tui import modes
+from tui.screens.base import TriageScreen
 from tui.widgets import charts
-from tui.widgets.screen_tabs import ScreenTabs
-
-if TYPE_CHECKING:
-    from tui.app import TriageApp
 
 LIVE_REFRESH_SECONDS = 2.0
 
 
-class OverviewScreen(Screen[None]):
+class OverviewScreen(TriageScreen):
+    MODE = modes.OVERVIEW
     CSS_PATH = "overview.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,15 +42,10 @@ class OverviewScreen(Screen[None]):
         super().__init__(id="overview-screen")
         self.overview: CaseOverview | None = None
         self.folders: list[tuple[str, int, Severity]] | None = None
-        self.loads = 0  # finished loads (tests and the benchmark wait on it)
         self._live: Timer | None = None
 
-    @property
-    def triage(self) -> TriageApp:
-        return cast("TriageApp", self.app)
-
     def compose(self) -> ComposeResult:
-        yield ScreenTabs("overview", self.triage.case_path.name)
+        yield self.screen_tabs()
         with VerticalScroll(id="overview-body"):
             yield Static("reading the case…", id="scan")
             with Horizontal(id="scan-progress", classes="progress-row -hidden"):
@@ -70,26 +63,19 @@ class OverviewScreen(Screen[None]):
                 yield Static(id="folders")
         yield Footer(compact=True)
 
-    @property
-    def is_loaded(self) -> bool:
-        """Figures and folders both shown (tests, screenshots and the benchmark wait on it)."""
-        return self.overview is not None and self.folders is not None
-
     def on_mount(self) -> None:
-        self.load()
+        self.load_figures()
 
     def on_screen_resume(self) -> None:
         if self.overview is not None:
-            self.load()
+            self.load_figures()
 
     def action_reload(self) -> None:
-        self.load()
-
-    def load(self) -> None:
-        self.load_figures()  # the folders follow once the figures are on screen
+        self.load_figures()
 
     @work(thread=True, exclusive=True, group="overview")
     def load_figures(self) -> None:
+        """The figures; the folders follow once these are on screen."""
         self.post_message(self.OverviewLoaded(self.triage.reader.case().reports.overview()))
 
     @work(thread=True, exclusive=True, group="overview-folders")
@@ -120,9 +106,8 @@ class OverviewScreen(Screen[None]):
             self.query_one("#scan-count", Label).update(
                 f"{seen - pending:,} files read, {o.findings:,} findings so far")
             if self._live is None:
-                self._live = self.set_interval(LIVE_REFRESH_SECONDS, self.load)
+                self._live = self.set_interval(LIVE_REFRESH_SECONDS, self.load_figures)
         elif self._live is not None:
             self._live.stop()
             self._live = None
-        self.loads += 1
         self.load_folders()

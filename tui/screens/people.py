@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -11,16 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from spill.model import FindingQuery, Person, PersonExposure
 from tui import format as fmt
-from tui.widgets.screen_tabs import ScreenTabs
+from tui import modes
+from tui.screens.base import TriageScreen
 from tui.widgets.virtual_table import Column, VirtualTable
-
-if TYPE_CHECKING:
-    from tui.app import TriageApp
 
 
 def people_columns() -> list[Column]:
@@ -55,7 +52,8 @@ def render_exposure(e: PersonExposure) -> Text:
     return out.text
 
 
-class PeopleScreen(Screen[None]):
+class PeopleScreen(TriageScreen):
+    MODE = modes.PEOPLE
     CSS_PATH = "people.tcss"
     AUTO_FOCUS = "#people-table"
 
@@ -73,12 +71,8 @@ class PeopleScreen(Screen[None]):
         super().__init__(id="people-screen")
         self.exposure_for: str | None = None
 
-    @property
-    def triage(self) -> TriageApp:
-        return cast("TriageApp", self.app)
-
     def compose(self) -> ComposeResult:
-        yield ScreenTabs("people", self.triage.case_path.name)
+        yield self.screen_tabs()
         with Container(id="people-body"):
             yield VirtualTable(people_columns(), key=lambda p: p.id,
                                empty="no people linked (findings need a record with a contractor id or email)",

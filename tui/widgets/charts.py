@@ -8,6 +8,7 @@ from rich.text import Text
 
 from spill.model import CaseOverview, Category, Severity, Status
 from tui import format as fmt
+from tui import modes
 
 STATUS_COLUMNS = (Status.OPEN, Status.CONFIRMED, Status.FALSE_POSITIVE, Status.IGNORED)
 SHORT_STATUS = {Status.OPEN: "open", Status.CONFIRMED: "conf", Status.FALSE_POSITIVE: "fp", Status.IGNORED: "ign"}
@@ -44,7 +45,7 @@ def scan_panel(o: CaseOverview) -> RenderableType:
     lines.append("\n")
     lines.append("people ", style="dim")
     lines.append(f"{o.people:,}", style="bold")
-    lines.append(" contractors with exposed data (4 People)")
+    lines.append(f" contractors with exposed data ({modes.PEOPLE.label})")
     return lines
 
 
@@ -86,7 +87,7 @@ def folders_panel(folders: list[tuple[str, int, Severity]] | None, limit: int = 
     for folder, n, worst in folders[:limit]:
         table.add_row(f"{folder}/" if folder else "(share root)", fmt.number(n), fmt.severity(worst))
     if len(folders) > limit:
-        table.add_row(Text(f"… {len(folders) - limit:,} more (3 Files)", style="dim"), "", "")
+        table.add_row(Text(f"… {len(folders) - limit:,} more ({modes.FILES.label})", style="dim"), "", "")
     return table
 
 

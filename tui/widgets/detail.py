@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Static
 
-from spill.model import Finding, FindingDetail, FindingGroup, Status
+from spill.case import Case
+from spill.model import Finding, FindingDetail, FindingGroup, FindingQuery, Status
 from tui import format as fmt
+from tui.widgets.filter_bar import format_filter
 
-GROUP_NOUN = {"value": "value", "rule": "rule", "file": "file", "folder": "folder"}
+SETTLE = 0.04  # seconds the cursor rests on a row before the pane reads the case (held keys read once)
 
 
 class DetailPane(VerticalScroll, can_focus=False):
-    """Shows one finding (or one group) under the table's cursor."""
+    """The finding or group under the table's cursor, read in a worker; ``case`` gives the thread's connection."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    @dataclass
+    class FindingLoaded(Message):
+        row: Finding
+        detail: FindingDetail | None
+
+    @dataclass
+    class GroupLoaded(Message):
+        row: FindingGroup
+        members: list[Finding]
+        statuses: dict[str, int]
+
+    def __init__(self, case: Callable[[], Case], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.case = case
+        self.row: Finding | FindingGroup | None = None  # what the pane is asked to show (None: a message)
+        self.query = FindingQuery()  # the filter a group's members are listed under
+        self.revealed: tuple[str, str] | None = None  # (finding id, raw value), until the pane shows anything else
+        self._settle: Timer | None = None
+
+    def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
     @property
@@ -23,15 +52,66 @@ class DetailPane(VerticalScroll, can_focus=False):
         return self.query_one("#detail-body", Static)
 
     def show_message(self, text: str) -> None:
+        self._cancel()
+        self.row, self.revealed = None, None
         self.body.update(Text(text, style="dim"))
 
-    def show_finding(self, detail: FindingDetail, revealed: str | None = None) -> None:
-        self.body.update(render_finding(detail, revealed))
+    def show(self, row: Finding | FindingGroup, query: FindingQuery, *, keep_revealed: bool = True) -> None:
+        """Show ``row`` once the cursor rests; a revealed value stays only while its finding is shown."""
+        if self.revealed and not (keep_revealed and isinstance(row, Finding) and row.id == self.revealed[0]):
+            self.revealed = None
+        self.row, self.query = row, query
+        self._cancel()
+        self._settle = self.set_timer(SETTLE, self._read)
+
+    def show_revealed(self, finding_id: str, value: str) -> None:
+        """Show a raw value whose reveal is logged, if the pane is still on its finding."""
+        if isinstance(self.row, Finding) and self.row.id == finding_id:
+            self.revealed = (finding_id, value)
+            self._read()
+
+    def hide_revealed(self) -> None:
+        if self.revealed is not None:
+            self.revealed = None
+            self._read()
+
+    def _cancel(self) -> None:
+        if self._settle is not None:
+            self._settle.stop()
+            self._settle = None
+
+    def _read(self) -> None:
+        if isinstance(self.row, FindingGroup):
+            self._read_group(self.row, self.query)
+        elif isinstance(self.row, Finding):
+            self._read_finding(self.row)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _read_finding(self, row: Finding) -> None:
+        self.post_message(self.FindingLoaded(row, self.case().triage.detail(row.id)))
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _read_group(self, row: FindingGroup, query: FindingQuery) -> None:
+        triage = self.case().triage
+        members = triage.page(dataclasses.replace(query, group_by=row.by, group_key=row.key), 0, 5).rows
+        self.post_message(self.GroupLoaded(row, members, triage.group_status_counts(query, row)))
+
+    def on_detail_pane_finding_loaded(self, message: FindingLoaded) -> None:
+        message.stop()
+        if not (isinstance(self.row, Finding) and self.row.id == message.row.id):
+            return  # the cursor moved on while it was read
+        if message.detail is None:
+            self.body.update(Text("this finding is no longer in the case (re-scanned?)", style="dim"))
+            return
+        revealed = self.revealed[1] if self.revealed and self.revealed[0] == message.row.id else None
+        self.body.update(render_finding(message.detail, revealed))
         self.scroll_home(animate=False)
 
-    def show_group(self, group: FindingGroup, members: list[Finding], statuses: dict[str, int],
-                   what: str) -> None:
-        self.body.update(render_group(group, members, statuses, what))
+    def on_detail_pane_group_loaded(self, message: GroupLoaded) -> None:
+        message.stop()
+        if not (isinstance(self.row, FindingGroup) and self.row.key == message.row.key):
+            return
+        self.body.update(render_group(message.row, message.members, message.statuses, format_filter(self.query)))
         self.scroll_home(animate=False)
 
 
@@ -96,9 +176,9 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
 
 def render_group(g: FindingGroup, members: list[Finding], statuses: dict[str, int], what: str) -> Text:
     head = Text.assemble(fmt.severity(g.worst), " ", (f"{g.count:,} findings", "bold"),
-                         f" share this {GROUP_NOUN.get(g.by, g.by)}", (f"  {what}", "dim"))
+                         f" share this {g.by}", (f"  {what}", "dim"))
     out = fmt.Lines(head)
-    out.add(GROUP_NOUN.get(g.by, g.by), Text(g.label, style="bold"))
+    out.add(g.by, Text(g.label, style="bold"))
     out.add("status", Text(" · ".join(f"{statuses.get(s.value, 0):,} {fmt.STATUS_LABEL[s]}" for s in Status)))
     out.add("decide", Text("c / x / i / o decide every member at once · enter lists them", style="dim"))
     if members:

@@ -1,7 +1,8 @@
-"""The top line: the case name and the four screens with their number keys."""
+"""The top line: the case name and the app's screens with their number keys."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -9,8 +10,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Static
 
-SCREENS = (("overview", "1", "Overview"), ("findings", "2", "Findings"), ("files", "3", "Files"),
-           ("people", "4", "People"))
+from tui.modes import Mode
 
 
 class ScreenTabs(Static):
@@ -20,9 +20,10 @@ class ScreenTabs(Static):
     class TabClicked(Message):
         mode: str
 
-    def __init__(self, current: str, case_name: str) -> None:
+    def __init__(self, current: Mode, modes: Sequence[Mode], case_name: str) -> None:
         super().__init__()
         self.current = current
+        self.modes = list(modes)
         self.case_name = case_name
         self._spans: list[tuple[int, int, str]] = []
 
@@ -32,13 +33,13 @@ class ScreenTabs(Static):
         text.append(f" {self.case_name} ", style="bold")
         text.append(" ")
         self._spans = []
-        for mode, key, label in SCREENS:
+        for mode in self.modes:
             start = text.cell_len
             if mode == self.current:
-                text.append(f"[{key} {label}]", style="bold reverse")
+                text.append(f"[{mode.label}]", style="bold reverse")
             else:
-                text.append(f" {key} {label} ", style="dim")
-            self._spans.append((start, text.cell_len, mode))
+                text.append(f" {mode.label} ", style="dim")
+            self._spans.append((start, text.cell_len, mode.name))
             text.append(" ")
         return text
 

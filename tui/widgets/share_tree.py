@@ -9,10 +9,8 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from spill.model import FileStats, FileStatus, Severity, folder_of
+from spill.model import SEVERITY_RANK, FileStats, Severity, folder_of
 from tui import format as fmt
-
-_RANK = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
 
 
 def _worse(a: Severity | None, b: Severity | None) -> Severity | None:
@@ -20,7 +18,7 @@ def _worse(a: Severity | None, b: Severity | None) -> Severity | None:
         return b
     if b is None:
         return a
-    return a if _RANK[a] <= _RANK[b] else b
+    return a if SEVERITY_RANK[a] <= SEVERITY_RANK[b] else b
 
 
 @dataclass(slots=True)
@@ -58,7 +56,7 @@ def build_tree(files: Iterable[FileStats]) -> Folder:
     members: list[FileEntry] = []
     for stats in files:
         entry = FileEntry(stats, findings=stats.findings, worst=stats.worst,
-                          not_scanned=int(stats.status in (FileStatus.ERROR, FileStatus.SKIPPED, FileStatus.PENDING)))
+                          not_scanned=int(stats.status in fmt.PROBLEM_WORD))
         entries[stats.id] = entry
         (members if stats.parent else []).append(entry)
         if not stats.parent:
@@ -113,8 +111,8 @@ def folder_label(folder: Folder) -> Text:
 
 def file_label(entry: FileEntry) -> Text:
     s = entry.stats
-    if s.status in (FileStatus.ERROR, FileStatus.SKIPPED, FileStatus.PENDING):
-        word = {FileStatus.ERROR: "FAILED", FileStatus.SKIPPED: "SKIPPED", FileStatus.PENDING: "pending"}[s.status]
+    word = fmt.PROBLEM_WORD.get(s.status)
+    if word is not None:
         return Text.assemble(("✗ ", "bold"), entry.name, (f"  {word}", "bold"), (f": {s.reason or '?'}", "dim"))
     return Text.assemble(entry.name, _counts(entry.findings, entry.worst,
                                              entry.not_scanned if entry.members else 0))

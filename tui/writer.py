@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import queue
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,14 +53,6 @@ class UndoRequest:
     batch: str
     label: str
     redo: bool = False
-
-
-@dataclass(slots=True)
-class History:
-    """The session's undo and redo stacks of logged batches."""
-
-    undo: list[tuple[str, str]] = field(default_factory=list)  # (batch, label)
-    redo: list[tuple[str, str]] = field(default_factory=list)
 
 
 class DecisionWriter:

@@ -41,10 +41,6 @@ class GroupCache:
             self._entries.move_to_end(self.key(query, by))
             return entry[1], entry[0] == self.epoch
 
-    def is_fresh(self, query: FindingQuery, by: str) -> bool:
-        found = self.get(query, by)
-        return found is not None and found[1]
-
     def put(self, query: FindingQuery, by: str, groups: Sequence[FindingGroup], epoch: int) -> None:
         with self._lock:
             self._entries[self.key(query, by)] = (epoch, groups)

@@ -1,0 +1,27 @@
+"""What the app's top-level screens share: their mode, the tabs line, the way to the app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.screen import Screen
+
+from tui.modes import Mode
+from tui.widgets.screen_tabs import ScreenTabs
+
+if TYPE_CHECKING:
+    from tui.app import TriageApp
+
+
+class TriageScreen(Screen[None]):
+    """One Textual mode of the triage app, switched to with its number key."""
+
+    MODE: ClassVar[Mode]
+
+    @property
+    def triage(self) -> TriageApp:
+        return cast("TriageApp", self.app)
+
+    def screen_tabs(self) -> ScreenTabs:
+        """The top line naming every screen, this one highlighted."""
+        return ScreenTabs(self.MODE, [screen.MODE for screen in self.triage.TRIAGE_SCREENS], self.triage.case_path.name)
