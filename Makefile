@@ -61,7 +61,7 @@ bench-tui: install
 	$(VENV)/bin/python bench/bench_tui.py $(OUT)/big1m.db
 
 screenshots: install
-	$(VENV)/bin/python docs/make_screenshots.py
+	$(VENV)/bin/python -m docs.make_screenshots
 
 ## supply chain (see README "Air-gapped install"): the tools live in their own venv, never in the shipped set
 supply-tools: $(UV)

@@ -6,8 +6,9 @@
 Targets (from the issue): the first screen under 1 s; a filter or group change under
 300 ms (first page on screen; the exact count may follow); a decision key under 50 ms
 (committed and shown); group decisions of thousands of findings may take longer (worker,
-progress notice). Keys are posted straight to the app and the clock stops when the screen's
-state says the answer is shown, so Pilot's own settle-time is not counted. The case is
+progress notice). Keys are posted straight to the app and the clock stops when the screen
+shows the answer (the rows, the detail pane, the status line), so Pilot's own settle-time
+is not counted. The case is
 copied first (decisions are made), unless --in-place.
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 from textual import events
 
 from spill.case import KEY_SUFFIX
+from spill.model import Status
 from tui.app import TriageApp
 from tui.screens.dialogs import ConfirmDialog
 from tui.screens.findings import FindingsScreen
@@ -43,6 +45,11 @@ async def until(condition: Callable[[], object], timeout: float = 120.0) -> floa
             raise TimeoutError("the app did not answer")
         await asyncio.sleep(0.001)
     return time.perf_counter() - start
+
+
+def detail_shown(screen: FindingsScreen) -> bool:
+    """The detail pane shows a finding or group (not a message)."""
+    return screen.detail.row is not None and str(screen.detail.body.render()) not in ("", "loading…")
 
 
 def key(app: TriageApp, name: str) -> None:
@@ -63,9 +70,9 @@ async def run(case_path: Path, size: tuple[int, int]) -> list[tuple[str, str, fl
     async with app.run_test(size=size) as pilot:
         await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.is_mounted)
         record("paint", "open: first screen painted (overview frame)", time.perf_counter() - started)
-        await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.loads >= 1)
+        await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.overview is not None)
         record("open", "open: overview figures shown", time.perf_counter() - started)
-        await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.is_loaded)
+        await until(lambda: isinstance(app.screen, OverviewScreen) and app.screen.folders is not None)
         record("folders", "open: … and the top folders", time.perf_counter() - started)
 
         t = time.perf_counter()
@@ -76,7 +83,7 @@ async def run(case_path: Path, size: tuple[int, int]) -> list[tuple[str, str, fl
         screen = app.screen
         assert isinstance(screen, FindingsScreen)
         await until(lambda: not screen.findings_table.is_loading)
-        await until(lambda: screen.detail_key is not None)
+        await until(lambda: detail_shown(screen))
 
         async def apply_filter(text: str) -> None:
             bar = screen.query_one(FilterBar)
@@ -100,12 +107,12 @@ async def run(case_path: Path, size: tuple[int, int]) -> list[tuple[str, str, fl
 
         async def group_change(label: str) -> None:
             generation = screen.groups_table.generation
-            grouping = screen.group_by
+            grouping = screen.view.group_by
             t = time.perf_counter()
             key(app, "g")
-            await until(lambda: screen.in_groups and screen.group_by != grouping
+            await until(lambda: screen.view.in_groups and screen.view.group_by != grouping
                         and screen.groups_table.generation > generation and screen.groups_table._first_page_done)
-            record("group", f"group by {screen.group_by} ({label}): {screen.groups_table.total:,} groups shown",
+            record("group", f"group by {screen.view.group_by} ({label}): {screen.groups_table.total:,} groups shown",
                    time.perf_counter() - t)
             await until(lambda: not screen.groups_table.is_loading)
 
@@ -117,48 +124,61 @@ async def run(case_path: Path, size: tuple[int, int]) -> list[tuple[str, str, fl
         for _ in range(4):
             await group_change("cold, computed now")
         key(app, "g")  # back to the plain list
-        await until(lambda: not screen.in_groups and not screen.findings_table.is_loading)
+        await until(lambda: not screen.view.in_groups and not screen.findings_table.is_loading)
         # warm: the filter's groupings were computed in the background meanwhile
         await apply_filter("")
         await prefetched()
         for _ in range(4):
             await group_change("prefetched in the background")
         key(app, "g")
-        await until(lambda: not screen.in_groups and screen.findings_table._first_page_done)
+        await until(lambda: not screen.view.in_groups and screen.findings_table._first_page_done)
         await until(lambda: not screen.findings_table.is_loading)
+
+        table = screen.findings_table
+
+        def shows(index: int, before: object, status: Status) -> Callable[[], bool]:
+            """The row at ``index`` was replaced (patched or re-read) and shows ``status``."""
+            return lambda: table.row_at(index) is not before and table.row_at(index).status is status
 
         times = []
         for _ in range(20):
-            done = screen.decisions_recorded
+            index = table.cursor
             t = time.perf_counter()
             key(app, "c")
-            await until(lambda done=done: screen.decisions_recorded > done)  # type: ignore[misc]
+            await until(shows(index, table.row_at(index), Status.CONFIRMED))
             times.append(time.perf_counter() - t)
             await pilot.pause(0.02)
         record("decide", "decision key (c), median of 20", statistics.median(times))
         record("decide", "decision key (c), worst of 20", max(times))
-        done = screen.decisions_recorded
         t = time.perf_counter()
         key(app, "u")
-        await until(lambda: screen.decisions_recorded > done)
+        await until(shows(index, table.row_at(index), Status.OPEN))
         record("decide", "undo key (u)", time.perf_counter() - t)
 
         gen = screen.groups_table.generation
         key(app, "g")
-        await until(lambda: screen.in_groups and screen.groups_table.generation > gen
+        await until(lambda: screen.view.in_groups and screen.groups_table.generation > gen
                     and screen.groups_table._first_page_done)
         top = screen.groups_table.cursor_row
-        done = screen.decisions_recorded
+
+        def group_decided() -> bool:
+            row = screen.groups_table.row_at(0)
+            return screen.decisions.progress == "" and row is not top and row.open == 0
+
         t = time.perf_counter()
         key(app, "x")
-        await until(lambda: screen.decisions_recorded > done or isinstance(app.screen, ConfirmDialog))
+        await until(lambda: group_decided() or isinstance(app.screen, ConfirmDialog))
         if isinstance(app.screen, ConfirmDialog):  # more than CONFIRM_ABOVE findings: it asks first
             key(app, "y")
             t = time.perf_counter()
-        await until(lambda: screen._progress != "" or screen.decisions_recorded > done)
+        def progress_shown() -> bool:
+            progress = screen.decisions.progress
+            return progress != "" and progress in str(screen.query_one("#status-line").render())
+
+        await until(lambda: progress_shown() or group_decided())
         record("bulk", f"group decision: first progress notice on screen ({top.count:,} findings)",
                time.perf_counter() - t)
-        await until(lambda: screen.decisions_recorded > done, timeout=900)
+        await until(group_decided, timeout=900)
         record("bulk", f"group decision: {top.count:,} findings of one value committed (worker)",
                time.perf_counter() - t)
     return rows

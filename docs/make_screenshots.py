@@ -1,6 +1,6 @@
 """Regenerate the triage app screenshots in docs/ (SVG), headless, on a case built from code.
 
-    python docs/make_screenshots.py            # writes docs/triage-*.svg
+    python -m docs.make_screenshots            # from the repository root; writes docs/triage-*.svg
 
 The case is the synthetic vendor share of bench/make_big_case.py (a few thousand findings,
 fixed seed), so the pictures are reproducible and never stale.
@@ -17,23 +17,40 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from bench.make_big_case import build_case
+from tui.app import TriageApp
+from tui.screens.files import FilesScreen
+from tui.screens.findings import FindingsScreen
+from tui.screens.help import HelpScreen
+from tui.screens.overview import OverviewScreen
+from tui.widgets.share_tree import ShareTree
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.make_big_case import build_case  # noqa: E402
-from tui.app import TriageApp  # noqa: E402
-
 SIZE = (120, 34)
+
+
+def overview_shown(app: TriageApp) -> bool:
+    return isinstance(app.screen, OverviewScreen) and app.screen.overview is not None \
+        and app.screen.folders is not None
+
+
+def detail_shown(app: TriageApp, *, grouped: bool = False) -> bool:
+    """The Findings screen's detail pane shows the row under the cursor (a group when ``grouped``)."""
+    screen = app.screen
+    return isinstance(screen, FindingsScreen) and screen.view.in_groups == grouped \
+        and screen.detail.row is not None and screen.detail.row == screen.table.cursor_row \
+        and str(screen.detail.body.render()) not in ("", "loading…")
+
 
 # (file name, keys to press from the overview, what to wait for)
 SHOTS: list[tuple[str, list[str], Callable[[TriageApp], bool]]] = [
-    ("triage-overview.svg", [], lambda app: getattr(app.screen, "is_loaded", False)),
-    ("triage-findings.svg", ["2"], lambda app: getattr(app.screen, "detail_key", None) is not None),
-    ("triage-groups.svg", ["2", "g"], lambda app: getattr(app.screen, "in_groups", False)
-     and getattr(app.screen, "detail_key", None) is not None),
-    ("triage-files.svg", ["3"], lambda app: getattr(app.screen, "loads", 0) >= 1),
+    ("triage-overview.svg", [], overview_shown),
+    ("triage-findings.svg", ["2"], detail_shown),
+    ("triage-groups.svg", ["2", "g"], lambda app: detail_shown(app, grouped=True)),
+    ("triage-files.svg", ["3"], lambda app: isinstance(app.screen, FilesScreen)
+     and app.screen.query_one(ShareTree).root.data is not None),
     ("triage-people.svg", ["4"], lambda app: getattr(app.screen, "exposure_for", None) is not None),
-    ("triage-help.svg", ["2", "question_mark"], lambda app: app.screen.__class__.__name__ == "HelpScreen"),
+    ("triage-help.svg", ["2", "question_mark"], lambda app: isinstance(app.screen, HelpScreen)),
 ]
 
 
@@ -54,7 +71,7 @@ async def shoot(case: Path, out: Path) -> None:
     for name, keys, ready in SHOTS:
         app = TriageApp(case, analyst="analyst")
         async with app.run_test(size=SIZE) as pilot:
-            await _settle(pilot, lambda app: getattr(app.screen, "loads", 0) >= 1)
+            await _settle(pilot, overview_shown)
             for key in keys:
                 await pilot.press(key)
                 await _settle(pilot, lambda _app: True)

@@ -105,6 +105,16 @@ async def test_findings_free_text_searches_path_and_masked_context(make_app: Cal
         assert screen.findings_table.total == 2
 
 
+async def test_a_filter_matching_nothing_says_so(make_app: Callable[..., TriageApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_findings(pilot)
+        await filter_by(pilot, screen, "nothing-matches-this")
+        assert screen.findings_table.total == 0
+        await wait_for(pilot, lambda: str(screen.detail.body.render()) == "no findings match the filter",
+                       what="the empty detail pane")
+
+
 async def test_group_by_value_decides_every_member(make_app: Callable[..., TriageApp], sample: SampleCase) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -99,6 +99,13 @@ class History:
         self.undo.append((batch, label))
         self.redo.clear()
 
+    def take_undo(self) -> UndoRequest | None:
+        """The request that undoes the last decision (None: nothing left this session)."""
+        return UndoRequest(*self.undo.pop()) if self.undo else None
+
+    def take_redo(self) -> UndoRequest | None:
+        return UndoRequest(*self.redo.pop(), redo=True) if self.redo else None
+
     def reverted(self, request: UndoRequest, batch: str) -> None:
         """An undo lands on the redo stack, a redo back on the undo stack (each as the batch that reverts it)."""
         (self.undo if request.redo else self.redo).append((batch, request.label))
@@ -158,18 +165,18 @@ class DecisionController:
         self.screen.app.push_screen(NoteDialog(subject.what), noted)
 
     def undo(self) -> None:
-        if not self.history.undo:
+        request = self.history.take_undo()
+        if request is None:
             self.screen.notify("Nothing to undo in this session", timeout=2)
-            return
-        batch, label = self.history.undo.pop()
-        self.screen.triage.writer.submit(UndoRequest(batch, label), self.screen)
+        else:
+            self.screen.triage.writer.submit(request, self.screen)
 
     def redo(self) -> None:
-        if not self.history.redo:
+        request = self.history.take_redo()
+        if request is None:
             self.screen.notify("Nothing to redo", timeout=2)
-            return
-        batch, label = self.history.redo.pop()
-        self.screen.triage.writer.submit(UndoRequest(batch, label, redo=True), self.screen)
+        else:
+            self.screen.triage.writer.submit(request, self.screen)
 
     def _submit(self, request: DecisionRequest, verb: str, single: bool) -> None:
         screen = self.screen

@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from spill.model import FindingGroup, FindingQuery
+from spill.model import GROUP_BY, SORTS, FindingGroup, FindingQuery
 from tui import modes
 from tui.findings.deciding import DecisionController
 from tui.findings.reveal import Reveal
@@ -47,7 +47,7 @@ class FindingsScreen(TriageScreen):
         Binding("o", "decide('open')", "Reopen", tooltip="Reopen: back to undecided"),
         Binding("slash", "filter", "Filter", key_display="/",
                 tooltip="Edit the filter: type: cat: status: sev: path: sort: and free text"),
-        Binding("g", "cycle_group", "Group", tooltip="Group by value, rule, file, folder, or not at all"),
+        Binding("g", "cycle_group", "Group", tooltip=f"Group by {', '.join(GROUP_BY)}, or not at all"),
         Binding("u", "undo", "Undo", tooltip="Undo the last decision (the undo is logged too)"),
         Binding("U,ctrl+r", "redo", "Redo", show=False, tooltip="Redo the last undone decision"),
         Binding("s", "severity", "Severity", show=False, tooltip="Set the severity of the row, selection or group"),
@@ -66,7 +66,8 @@ class FindingsScreen(TriageScreen):
                 tooltip="Open the group under the cursor, or enlarge the detail pane"),
         Binding("escape", "back", "Back", show=False,
                 tooltip="Shrink the detail pane, clear the selection, or go back to the groups"),
-        Binding("S", "cycle_sort", "Sort", show=False, tooltip="Sort by severity, path, type or status"),
+        Binding("S", "cycle_sort", "Sort", show=False,
+                tooltip=f"Sort by {', '.join(SORTS[:-1])} or {SORTS[-1]}"),
     ]
 
     @dataclass

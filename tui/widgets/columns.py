@@ -10,8 +10,6 @@ from spill.model import Finding, FindingGroup
 from tui import format as fmt
 from tui.widgets.virtual_table import Column
 
-GROUP_TITLE = {"value": "value (masked)", "rule": "rule", "file": "file", "folder": "folder"}
-
 
 def finding_columns(is_selected: Callable[[str], bool]) -> list[Column]:
     def mark(row: Finding) -> Text:
@@ -41,7 +39,7 @@ def group_columns(by: str, is_selected: Callable[[str], bool]) -> list[Column]:
     return [
         Column(" ", mark, width=2),
         Column("sev", lambda g: fmt.severity(g.worst), width=4),
-        Column(GROUP_TITLE.get(by, by), group_label, crop_left=by in ("file", "folder")),
+        Column("value (masked)" if by == "value" else by, group_label, crop_left=by in ("file", "folder")),
         Column("findings", lambda g: fmt.number(g.count), width=9, justify="right"),
         Column("open", lambda g: fmt.number(g.open), width=9, justify="right"),
         Column("decided", lambda g: fmt.number(g.count - g.open), width=9, justify="right"),
