@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -14,8 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-if TYPE_CHECKING:
-    from tui.screens.base import TriageScreen
+from tui.screens.base import TriageScreen
 
 
 def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:
@@ -53,7 +52,8 @@ def help_sections(app: App[object], screen: Screen[object], others: Sequence[typ
         if isinstance(node, App):
             title = "Everywhere"
         elif node is screen:
-            title = f"This screen ({screen.__class__.__name__.removesuffix('Screen')})"
+            name = screen.MODE.title if isinstance(screen, TriageScreen) else type(screen).__name__
+            title = f"This screen ({name})"
         else:
             title = f"{node.__class__.__name__} (when focused)"
         # one row per binding, with all of its keys, in declaration order
