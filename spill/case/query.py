@@ -24,6 +24,7 @@ GROUP_INDEX = {"value": "findings_triage_value", "rule": "findings_triage_rule",
                "folder": "findings_triage_file"}
 
 _WORD = re.compile(r"[^\W_]+")
+_WORDS_ONLY = re.compile(r"\s*[^\W_]+(?:\s+[^\W_]+)*\s*")
 
 
 def in_order_index(q: FindingQuery) -> bool:
@@ -78,13 +79,16 @@ def where(q: FindingQuery) -> tuple[str, list[Any]]:
         clauses.append("f.file_id IN (SELECT id FROM files WHERE path GLOB ?)")
         params.append(glob)
     if q.text:
-        # the full-text index finds the rows holding the words; LIKE keeps the exact text
+        # the full-text index finds the rows holding the words (or their beginnings); text with
+        # more than words in it ("@gmail.com", "100%") is then matched exactly with LIKE
         match = fts_match(q.text)
         if match is not None:
             clauses.append("f.rowid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)")
             params.append(match)
-        clauses.append("(f.path LIKE ? ESCAPE '\\' OR f.preview LIKE ? ESCAPE '\\' OR f.context LIKE ? ESCAPE '\\')")
-        params.extend([like(q.text)] * 3)
+        if match is None or not _WORDS_ONLY.fullmatch(q.text):
+            clauses.append("(f.path LIKE ? ESCAPE '\\' OR f.preview LIKE ? ESCAPE '\\'"
+                           " OR f.context LIKE ? ESCAPE '\\')")
+            params.extend([like(q.text)] * 3)
     if q.subject:
         clauses.append("f.subject = ?")
         params.append(q.subject)
