@@ -14,6 +14,7 @@ re-read from the source.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -27,6 +28,7 @@ from scanners.extract.kinds import detect_kind_stream
 from spill.errors import Skipped, Unreadable
 from spill.mask import mask, mask_context
 from spill.model import FileRecord, FileResult, FileStatus, Finding, Segment, file_id
+from spill.redact import Redactor
 
 DETECT_BATCH_SEGMENTS = 512
 DETECT_BATCH_CHARS = 2_000_000
@@ -63,11 +65,18 @@ def open_source(fs_path: bytes) -> BinaryIO:
 
 
 class DocumentScanner:
-    """Scans one top-level file with a loaded detector (one per worker)."""
+    """Scans one top-level file with a loaded detector (one per worker).
 
-    def __init__(self, detector, limits: Limits) -> None:  # detector: scanners.detect.pipeline.Detector
-        self.detector = detector
+    Before a file's results leave the worker, every snippet, locator and reason passes
+    through the ``redactor``: it knows the words of the values the case has seen so far
+    (the scan's parent sends them) and learns those of this file first, so a name found in
+    one cell is masked in its neighbours' snippets too (see ``spill.redact``).
+    """
+
+    def __init__(self, detector, limits: Limits, redactor: Redactor | None = None) -> None:
+        self.detector = detector  # scanners.detect.pipeline.Detector
         self.limits = limits
+        self.redactor = redactor or Redactor(os.urandom(32))
 
     def scan(self, task: ScanTask) -> list[FileResult]:
         results: list[FileResult] = []
@@ -80,6 +89,23 @@ class DocumentScanner:
                                        FileStatus.ERROR, reason))]
         with stream, budget_scope(Budget(self.limits.max_expanded_bytes)):
             self._scan_object(stream, task.path, None, 0, task.sha256, task.size, task.mtime, results)
+        return self._redact(results)
+
+    def _redact(self, results: list[FileResult]) -> list[FileResult]:
+        """Mask every snippet, locator and reason of one top-level file (see the class docstring)."""
+        redactor = self.redactor
+        for result in results:
+            for f in result.findings:
+                if f.value is not None:
+                    redactor.learn(f.value)
+        for result in results:
+            if result.file.reason:
+                result.file = _replace(result.file, reason=_cut(redactor.reason(result.file.reason) or ""))
+            result.findings = [
+                f if f.document_level else dataclasses.replace(
+                    f, context=redactor.snippet(f.context, (f.ctx_start, f.ctx_end)),
+                    location=redactor.locator(f.location))
+                for f in result.findings]
         return results
 
     # ------------------------------------------------------------------ objects
@@ -129,7 +155,7 @@ class DocumentScanner:
             result.file = _replace(result.file, status=FileStatus.ERROR, reason="unreadable: nesting too deep")
         except Exception as err:  # a parser bug on hostile input must not end the scan
             result.file = _replace(result.file, status=FileStatus.ERROR,
-                                   reason=f"unreadable: {type(err).__name__}: {str(err)[:200]}")
+                                   reason=f"unreadable: {type(err).__name__}: {err}")
         if batch:
             self._detect(batch, path, result, seen)
         if rubric_parts:
@@ -160,7 +186,7 @@ class DocumentScanner:
             return
         except Exception as err:
             results.append(FileResult(_record(path, parent_id, None, member.size, member.mtime, None,
-                                              FileStatus.ERROR, f"unreadable: {type(err).__name__}: {err}"[:240])))
+                                              FileStatus.ERROR, f"unreadable: {type(err).__name__}: {err}")))
             return
         sha = hashlib.sha256(data).hexdigest()
         self._scan_object(named_stream(data, member.name), path, parent_id, depth + 1, sha, len(data),
@@ -209,6 +235,11 @@ def _rubric_text(seg: Segment) -> str:
     return f"Client: {seg.text}" if key in _CLIENT_KEYS else seg.text
 
 
+def _cut(reason: str, limit: int = 240) -> str:
+    """A reason short enough for one line (cut after masking, so a quote cut short is still masked)."""
+    return reason if len(reason) <= limit else reason[:limit - 1] + "…"
+
+
 def named_stream(data: bytes, name: str) -> BinaryIO:
     """An in-memory member that still knows its name (``x.csv.gz`` names its one member ``x.csv``)."""
     stream = io.BytesIO(data)
@@ -227,6 +258,4 @@ def _record(path: str, parent: str | None, sha256: str | None, size: int | None,
 
 
 def _replace(rec: FileRecord, **changes: object) -> FileRecord:
-    from dataclasses import replace
-
-    return replace(rec, **changes)
+    return dataclasses.replace(rec, **changes)  # type: ignore[arg-type]

@@ -7,6 +7,9 @@
 - Resume after anything: each top-level file and all its members are written in one
   transaction, so a killed scan loses at most the files in flight; ``--resume`` (or
   simply scanning again) continues from there.
+- Nothing raw beside a preview: the parent learns the words of every value found and
+  sends them to the workers, which mask them in every snippet; after the scan, what was
+  stored before a word became known is masked again (``spill.redact``).
 - Progress: events go to a ``progress`` callback (terminal bar, periodic lines or JSON
   lines — see ``spill.progress``).
 """
@@ -30,6 +33,7 @@ from scanners.walk import Entry, sha256_file, walk
 from spill.case import Case
 from spill.errors import UsageError
 from spill.model import FileRecord, FileResult, FileStatus, KnownFile, file_id
+from spill.redact import Redactor
 
 BATCH_FILES = 32  # small files travel to a worker together
 BATCH_BYTES = 4 * 1024 * 1024
@@ -113,8 +117,11 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     jobs = options.jobs or os.cpu_count() or 1
     counter = threading.Thread(target=_count_share, args=(root, state), daemon=True)
     counter.start()
-    pool = ProcessPool(WorkerConfig(options.rule_dirs, options.use_ner, options.limits, options.isolate), jobs)
-    run = _Run(case, options, root, scan_id, rules_fp, pool, state, progress or (lambda p: None))
+    redactor = Redactor(case.store.mask_key(), case.scans.known_words())
+    pool = ProcessPool(WorkerConfig(options.rule_dirs, options.use_ner, options.limits, options.isolate,
+                                    case.store.mask_key()), jobs)
+    pool.share_words(sorted(redactor.known))
+    run = _Run(case, options, root, scan_id, rules_fp, pool, state, progress or (lambda p: None), redactor)
     try:
         run.loop()
     except BaseException:
@@ -126,6 +133,8 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     pool.close()
     state.worker_peak_rss = pool.peak_rss
     state.workers_started = pool.started
+    if case.scans.redaction_pending():
+        case.scans.redact_stored(redactor)  # what was stored before a value's words became known
     if run.changed or previous is None or previous.status != "finished":
         case.people.link()  # a share that did not change keeps its people (seconds on 10^5 findings)
     state.finished = True
@@ -138,9 +147,10 @@ class _Run:
     """The parent's loop: feed the pool, collect results, write in batches."""
 
     def __init__(self, case: Case, options: ScanOptions, root: Path, scan_id: int, rules_fp: str,
-                 pool: ProcessPool, state: Progress, progress: Callable[[Progress], None]) -> None:
+                 pool: ProcessPool, state: Progress, progress: Callable[[Progress], None], redactor: Redactor) -> None:
         self.case, self.options, self.root, self.scan_id, self.rules_fp = case, options, root, scan_id, rules_fp
-        self.pool, self.state, self.progress = pool, state, progress
+        self.pool, self.state, self.progress, self.redactor = pool, state, progress, redactor
+        self.new_words: list[int] = []  # known since the last write
         self.known = case.scans.known_files()
         self.by_sha = case.scans.done_sha256()  # sha256 → path of the copy that was scanned
         self.in_flight: dict[str, str] = {}  # sha256 → path being scanned now
@@ -266,6 +276,11 @@ class _Run:
 
     # ----------------------------------------------------------------- output
     def _finished(self, task: ScanTask, results: list[FileResult]) -> None:
+        new_words = [w for result in results for f in result.findings if f.value is not None
+                     for w in self.redactor.learn(f.value)]
+        if new_words:
+            self.pool.share_words(new_words)  # workers mask them from their next batch on
+            self.new_words.extend(new_words)
         for result in results:
             self._count_status(result.file.status)
             self.state.findings += len(result.findings)
@@ -303,6 +318,9 @@ class _Run:
             self.case.scans.write_results(self.pending, self.scan_id, self.rules_fp, self.options.store_values)
             self.pending = []
             self.changed = True
+        if self.new_words:
+            self.case.scans.add_words(self.new_words)
+            self.new_words = []
         self.last_write = time.monotonic()
 
     def _vanished(self) -> None:

@@ -43,6 +43,7 @@ class WorkerConfig:
     use_ner: bool
     limits: Limits
     isolate: bool = False  # each worker in a network namespace of its own (spill.isolation)
+    mask_key: bytes = b""  # the case's key for the digests of known words (``Store.mask_key``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,7 @@ class _Worker:
     started_at: float = 0.0
     read_at_start: int = 0  # the process's bytes read when it started its current file
     ready: bool = False
+    words_sent: int = 0  # how much of the pool's known-word list this worker has received
 
 
 class ProcessPool:
@@ -101,6 +103,7 @@ class ProcessPool:
         self._workers: dict[int, _Worker] = {}
         self._next_wid = 0
         self._retry: list[ScanTask] = []
+        self._words: list[int] = []  # digests of known words, in the order they became known
         self.peak_rss = 0  # bytes: the largest resident set any worker reached
         self.started = 0  # worker processes started, replacements included
         self._locked_here = False  # whether this pool locked the scan's own process down
@@ -140,12 +143,17 @@ class ProcessPool:
             return self.jobs * self.max_outstanding
         return sum(max(0, self.max_outstanding - len(w.outstanding)) for w in self._workers.values())
 
+    def share_words(self, words: Sequence[int]) -> None:
+        """Digests of words the case now knows: each worker receives them with its next batch."""
+        self._words.extend(words)
+
     def submit(self, batch: Sequence[ScanTask]) -> None:
         if not self.started:
             self._start()
         worker = min(self._workers.values(), key=lambda w: len(w.outstanding))
         worker.outstanding.append(list(batch))
-        worker.tasks.put(list(batch))
+        words, worker.words_sent = self._words[worker.words_sent:], len(self._words)
+        worker.tasks.put((words, list(batch)))
 
     def bytes_in_flight(self) -> int:
         """Bytes the workers have read of the files they are on now (Linux /proc; 0 elsewhere), so
@@ -321,6 +329,7 @@ def prepare_worker(config: WorkerConfig) -> tuple[Any, str]:
     from scanners.detect.pipeline import load_detector
     from scanners.document import DocumentScanner
     from scanners.extract import import_dependencies
+    from spill.redact import Redactor
 
     detector = load_detector(config.rule_dirs, use_ner=config.use_ner)
     detector.warm_up()
@@ -328,7 +337,7 @@ def prepare_worker(config: WorkerConfig) -> tuple[Any, str]:
     import ctypes  # noqa: F401 - importing ctypes loads a library: do it while that is still allowed
 
     netguard.lock_down()
-    return DocumentScanner(detector, config.limits), isolation
+    return DocumentScanner(detector, config.limits, Redactor(config.mask_key or os.urandom(32))), isolation
 
 
 def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, parent_pid: int) -> None:
@@ -351,6 +360,8 @@ def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, paren
 
             results.put(("bye", wid, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
             return
+        words, batch = batch
+        scanner.redactor.add(words)
         for task in batch:
             results.put(("start", wid, task))
             results.put(("done", wid, task, scanner.scan(task)))

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import os
 import signal
+import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -349,11 +350,15 @@ def _inside(path: Path, folder: Path) -> bool:
 
 @contextlib.contextmanager
 def _output(path: Path | None):
+    """stdout, or a file only its owner can read (an export may hold revealed values)."""
     if path is None:
         yield sys.stdout
         return
     try:
-        fh: TextIO = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)  # an existing file keeps its mode otherwise
+        fh: TextIO = os.fdopen(fd, "w", encoding="utf-8", newline="")
     except OSError as err:
         raise UsageError(f"cannot write {path}: {err.strerror}") from err
     with fh:

@@ -63,19 +63,31 @@ def mask_context(text: str, target: tuple[int, int], others: list[tuple[int, int
 
     Returns the snippet and where the masked target sits in it. ``others`` are every
     (start, end, entity_type) detected in the same text, so nothing raw leaks beside it.
+    A value only partly inside the window, or overlapping another, shows none of its
+    characters (a preview of the visible part would show other digits than its own preview).
     """
     start, end = target
     lo, hi = max(0, start - width), min(len(text), end + width)
-    spans = sorted({(s, e, t) for s, e, t in others if e > lo and s < hi} | {(start, end, entity_type)})
+    pieces: list[tuple[int, int, str | None]] = [(start, end, entity_type)]  # None: hide every character
+    for s, e, t in sorted(set(others)):
+        if (s, e) == (start, end) or e <= lo or s >= hi:
+            continue
+        whole = lo <= s and e <= hi and (e <= start or s >= end)
+        for a, b in ((s, min(e, start)), (max(s, end), e)):  # never over the target itself
+            a, b = max(a, lo), min(b, hi)
+            if a < b:
+                pieces.append((a, b, t if whole else None))
+    pieces.sort(key=lambda p: (p[0], p[0] != start or p[1] != end))
     out: list[str] = []
     pos = lo
     t_start = t_end = 0
-    for s, e, t in spans:
-        s, e = max(s, lo), min(e, hi)
-        if s < pos:  # overlapping detections: the earlier mask already covers it
+    for s, e, t in pieces:
+        if e <= pos:
             continue
+        if s < pos:  # overlaps what is already masked: hide the rest of it
+            s, t = pos, None
         out.append(text[pos:s])
-        masked = mask(text[s:e], t) or ""
+        masked = (mask(text[s:e], t) or "") if t is not None else _hide(text[s:e])
         if (s, e) == (start, end):
             t_start = sum(len(p) for p in out)
             t_end = t_start + len(masked)
@@ -85,3 +97,8 @@ def mask_context(text: str, target: tuple[int, int], others: list[tuple[int, int
     snippet = "".join(out)
     clean = snippet.replace("\r", " ").replace("\n", " ").replace("\t", " ")
     return clean, t_start, t_end
+
+
+def _hide(text: str) -> str:
+    """Every letter and digit of ``text`` as a dot, separators kept."""
+    return "".join(DOT if c.isalnum() else c for c in text)

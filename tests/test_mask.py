@@ -27,3 +27,20 @@ def test_mask_context_masks_every_value_in_the_snippet() -> None:
     snippet, s, e = mask_context(text, (42, 64), spans, "IBAN_CODE")
     assert "Priya" not in snippet and "priya@x" not in snippet and "0532013000" not in snippet
     assert snippet[s:e] == mask("DE89370400440532013000", "IBAN_CODE")
+
+
+def test_mask_context_shows_no_digit_of_a_value_cut_by_the_window() -> None:
+    # an SSN cut by the window's edge used to show 4 of its digits beside the preview's 4 (7 of 9 in all)
+    text = "x" * 60 + " card 4539 1488 0343 6467 then SSN 078-05-1120 and more text"
+    card = (text.index("4539"), text.index("4539") + 19)
+    ssn = (text.index("078"), text.index("078") + 11)
+    for target, etype, width in ((card, "CREDIT_CARD", 12), (ssn, "US_SSN", 22)):
+        snippet, s, e = mask_context(text, target, [(*card, "CREDIT_CARD"), (*ssn, "US_SSN")], etype, width)
+        outside = snippet[:s] + snippet[e:]
+        assert not any(c.isdigit() for c in outside), snippet
+
+
+def test_mask_context_overlapping_detections_hide_every_character() -> None:
+    text = "ref Priya Sharma-Iyer 2024"
+    snippet, s, e = mask_context(text, (4, 16), [(4, 16, "PERSON"), (10, 21, "PERSON")], "PERSON")
+    assert snippet[s:e] == "P••• S•••" and "Iyer" not in snippet and "ma-" not in snippet

@@ -11,6 +11,10 @@ version is bumped only when it has finished.
 - **3**: the decision log keyed (HMAC under a key derived from the case key) with a MAC'd
   head, and general targets (a finding, a person, a file); the old SHA-256 chain is checked,
   its verdict kept in ``meta`` (``log_before_schema_3``) and its entries re-chained.
+- **4**: ``mask_words``, the keyed digests of the words of every value the case knows (what
+  masks them in every snippet, see ``spill.redact``); ``findings.record`` stored as a keyed
+  digest (a JSON object's path can hold a value). The stored snippets of an older case are
+  re-masked by the next scan (``ScanStore.redact_stored``).
 """
 
 from __future__ import annotations
@@ -141,7 +145,18 @@ _FTS_TRIGGERS = (
     " new.context); END",
 )
 
-MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3]
+def migrate_3_to_4(store: Store) -> None:
+    from spill.case.store import RECORD_KEY_MARK
+
+    with store.transaction():
+        store.conn.execute("CREATE TABLE IF NOT EXISTS mask_words (id INTEGER PRIMARY KEY) STRICT")
+        store.conn.create_function("spill_record_key", 1, store.record_key, deterministic=True)
+        # idempotent: a record already digested is returned as it is
+        store.conn.execute("UPDATE findings SET record = spill_record_key(record) WHERE record IS NOT NULL"
+                           " AND NOT (length(record) = 25 AND substr(record, 1, 1) = ?)", (RECORD_KEY_MARK,))
+
+
+MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

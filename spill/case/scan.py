@@ -13,8 +13,10 @@ from spill.case.decisions import DecisionLog
 from spill.case.store import Store, tool_version
 from spill.errors import CaseError
 from spill.model import Action, FileRecord, FileResult, FileStatus, KnownFile, ScanInfo, file_id, finding_id
+from spill.redact import Redactor
 
 Carried = list[tuple[str, Action, str | None, str | None, str]]
+REDACTED_META = "redacted_words"  # the number of known words the stored text was last masked with
 
 
 class ScanStore:
@@ -120,12 +122,76 @@ class ScanStore:
             row["file_id"] = rec.id
             row["fingerprint"] = self.store.fingerprint(f.value) if f.value is not None else None
             row["value"] = f.value if store_values else None
+            row["record"] = self.store.record_key(f.record)
             row["scan_id"] = scan_id
             old = previous.get((row["fingerprint"], f.rule, row["location"]))
             if old is not None:
                 _carry(old, row, carried)
             out.append(row)
         return out
+
+    # -------------------------------------------------------- case-wide masking
+    def known_words(self) -> list[int]:
+        """Digests of the words of every value the case knows (``spill.redact``)."""
+        return [r[0] for r in self.store.conn.execute("SELECT id FROM mask_words")]
+
+    def add_words(self, words: Sequence[int]) -> None:
+        if words:
+            with self.store.transaction():
+                self.store.conn.executemany("INSERT OR IGNORE INTO mask_words(id) VALUES (?)", [(w,) for w in words])
+
+    def redaction_pending(self) -> bool:
+        """Whether words became known since the stored text was last masked with all of them."""
+        done = self.store.meta().get(REDACTED_META)
+        count = self.store.conn.execute("SELECT count(*) FROM mask_words").fetchone()[0]
+        return done != str(count)
+
+    def redact_stored(self, redactor: Redactor, chunk: int = 5000) -> int:
+        """Re-mask every stored snippet, locator and reason with what the case knows now.
+
+        A value found in a later file may sit in an earlier file's snippet, written before its
+        words were known. Run after a scan (and resumable: the mark is set only at the end).
+        What was overwritten is zeroed (``secure_delete``), the full-text index is rebuilt
+        without the old words and the WAL truncated, so no copy stays in the file's bytes.
+        Returns the number of rows changed.
+        """
+        conn = self.store.conn
+        changed = 0
+        last = 0
+        while True:
+            batch = conn.execute("SELECT rowid, context, ctx_start, ctx_end, location FROM findings WHERE rowid > ?"
+                                 " ORDER BY rowid LIMIT ?", (last, chunk)).fetchall()
+            if not batch:
+                break
+            last = batch[-1]["rowid"]
+            updates = []
+            for r in batch:
+                context = redactor.snippet(r["context"], (r["ctx_start"], r["ctx_end"]))
+                location = r["location"]
+                if location and redactor.knows_a_word_in(location):
+                    location = json.dumps(redactor.locator(json.loads(location)), sort_keys=True, ensure_ascii=False)
+                if context != r["context"] or location != r["location"]:
+                    updates.append((context, location, r["rowid"]))
+            if updates:
+                with self.store.transaction():
+                    conn.executemany("UPDATE findings SET context = ?, location = ? WHERE rowid = ?", updates)
+                changed += len(updates)
+        reasons = []
+        for r in conn.execute("SELECT id, reason FROM files WHERE reason IS NOT NULL").fetchall():
+            reason = redactor.reason(r["reason"])
+            if reason != r["reason"]:
+                reasons.append((reason, r["id"]))
+        if reasons:
+            with self.store.transaction():
+                conn.executemany("UPDATE files SET reason = ? WHERE id = ?", reasons)
+            changed += len(reasons)
+        if changed:
+            # the index still holds the old words until its segments are merged
+            conn.execute("INSERT INTO findings_fts(findings_fts) VALUES ('optimize')")
+        count = conn.execute("SELECT count(*) FROM mask_words").fetchone()[0]
+        self.store.set_meta({REDACTED_META: str(count)})
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        return changed
 
     def forget_members(self, parent_path: str) -> None:
         """Drop the member rows (and their findings) of a container about to be re-scanned."""

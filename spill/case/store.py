@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
 import hmac
 import os
 import secrets
@@ -55,6 +56,13 @@ def normalize_value(value: str) -> str:
     return " ".join(text.split())
 
 
+RECORD_KEY_MARK = "#"
+
+
+def is_record_key(record: str) -> bool:
+    return len(record) == 25 and record.startswith(RECORD_KEY_MARK) and all(c in "0123456789abcdef" for c in record[1:])
+
+
 def key_path(path: Path) -> Path:
     return path.with_name(path.name + KEY_SUFFIX)
 
@@ -84,12 +92,20 @@ class Store:
         if path.exists():
             raise CaseError(f"case {path} already exists")
         kpath = key_path(path)
+        if os.path.lexists(kpath):
+            raise CaseError(f"cannot create case {path}: {kpath} already exists (a key of another case, or a link); "
+                            "move it away or choose another case name")
         key = secrets.token_bytes(32)
+        created: list[Path] = []
         try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            fd = os.open(kpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+            created.append(path)
+            # O_EXCL|O_NOFOLLOW: whatever appeared at CASE.db.key meanwhile is refused, never written through
+            fd = os.open(kpath, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            created.append(kpath)
             with os.fdopen(fd, "w") as fh:
                 fh.write(key.hex() + "\n")
+            created += [Path(f"{path}-wal"), Path(f"{path}-shm")]
             store = cls(path, _connect(path), key)
             store.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             migrations.migrate(store)
@@ -98,7 +114,7 @@ class Store:
                     [{"key": "created_at", "value": clock.utcnow()}, {"key": "case_id", "value": uuid.uuid4().hex},
                      {"key": "tool", "value": tool_version()}], replace=True)
         except (OSError, sqlite3.Error) as err:
-            for p in (path, kpath, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            for p in created:  # only what this call created
                 with contextlib.suppress(OSError):
                     p.unlink()
             raise CaseError(f"cannot create case {path}: {err}") from err
@@ -157,6 +173,19 @@ class Store:
 
     def matches_fingerprint(self, value: str, fingerprint: str | None) -> bool:
         return fingerprint is not None and hmac.compare_digest(self.fingerprint(value), fingerprint)
+
+    def mask_key(self) -> bytes:
+        """The key of the known-word digests that mask snippets (``spill.redact``), derived from the case key."""
+        return hmac.new(self._key, b"spill: known words", "sha256").digest()
+
+    def record_key(self, record: str | None) -> str | None:
+        """A record (CSV row, JSON object path…) as an opaque keyed digest: people linkage only
+        compares records, and a JSON object's path can hold a value (``$["bob@example.org"]``)."""
+        if record is None or is_record_key(record):
+            return record
+        key = hmac.new(self._key, b"spill: records", "sha256").digest()
+        digest = hashlib.blake2b(record.encode("utf-8", "surrogatepass"), key=key, digest_size=12).hexdigest()
+        return RECORD_KEY_MARK + digest
 
     # -------------------------------------------------------------------- meta
     def meta(self) -> dict[str, str]:
@@ -218,6 +247,9 @@ def _connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # what is deleted or overwritten (a snippet re-masked after its neighbour became known) is zeroed,
+        # not left in free pages
+        conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA foreign_keys = OFF")  # rows are written parent-first but members may arrive early
     # INSERT OR REPLACE then fires the delete trigger that keeps the full-text index in step
     conn.execute("PRAGMA recursive_triggers = ON")

@@ -66,3 +66,18 @@ def test_is_header() -> None:
     assert is_header(["Name", "Email", "IBAN"])
     assert not is_header(["Jane", "jane@example.com"])
     assert not is_header(["Jane", "4155550123"])
+
+
+def test_a_headerless_first_row_of_names_is_data_not_column_names() -> None:
+    # no column of data below a label and no word columns are named with: the first row is a record
+    segs = cells(b"Zanele Okafor,Lagos,Engineer\nAmara Obi,Nairobi,Designer\n")
+    assert [s.locator for s in segs if s.locator["row"] == 2] == [
+        {"row": 2, "column": 1}, {"row": 2, "column": 2}, {"row": 2, "column": 3}]
+    assert all(s.context == "" for s in segs)
+
+
+def test_a_header_of_words_is_told_by_the_rows_below_or_its_words() -> None:
+    assert is_header(["Name", "City"], [["Zanele Okafor", "Lagos"]])  # words that name columns
+    assert is_header(["Payee", "Reached at"], [["Zanele Okafor", "z@example.org"]])  # data under a label
+    assert is_header(["payout_method", "tierLevel"], [["wire", "gold"]])  # identifiers
+    assert not is_header(["Zanele Okafor", "Lagos", "Manager"], [["Amara Obi", "Nairobi", "Designer"]])
