@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from spill.errors import SpillError, UsageError
+from spill.inert import terminal
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -112,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except SpillError as err:
-        print(f"spill: error: {err}", file=sys.stderr)
+        print(f"spill: error: {terminal(err)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("spill: interrupted", file=sys.stderr)
@@ -166,7 +167,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         reporter.close()
         print(f"spill: scan interrupted; the case is consistent — continue with "
-              f"`spill scan {root} --case {case_path} --resume`", file=sys.stderr)
+              f"`spill scan {terminal(root)} --case {terminal(case_path)} --resume`", file=sys.stderr)
         case.close()
         return EXIT_INTERRUPTED
     finally:
@@ -177,7 +178,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     cats = ", ".join(f"{k} {v}" for k, v in sorted(counts["by_category"].items())) or "none"
     print(f"spill: scanned {p.files_done} files ({p.unchanged} unchanged, {p.duplicates} duplicates, "
           f"{p.skipped} skipped, {p.errors} errors) in {p.elapsed:.1f}s: {counts['findings']} findings "
-          f"[{cats}], {counts['subjects']} people → {case_path} (largest worker {p.worker_peak_rss / 2**20:.0f} MiB)")
+          f"[{cats}], {counts['subjects']} people → {terminal(case_path)} "
+          f"(largest worker {p.worker_peak_rss / 2**20:.0f} MiB)")
     if os.environ.get("SPILL_DEBUG_PROGRESS"):
         print(describe(p), file=sys.stderr)
     return EXIT_OK
@@ -216,10 +218,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                             reason=f"spill export --reveal ({args.format})", skip_unchanged=False)
         case.close()
     if args.output:
-        print(f"spill: exported {n} findings to {args.output}", file=sys.stderr)
+        print(f"spill: exported {n} findings to {terminal(args.output)}", file=sys.stderr)
     if problems:
         print(f"spill: warning: {len(problems)} values could not be revealed (source changed or missing); "
-              f"first: {problems[0]}", file=sys.stderr)
+              f"first: {terminal(problems[0])}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -244,12 +246,13 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "list":
         rows = list_rules(rules)
         for r in rows:
-            print(f"{r['id']:<44} {r['entity_type']:<20} {r['category']:<14} {r['severity']:<9} {r['source']}")
+            line = f"{r['id']:<44} {r['entity_type']:<20} {r['category']:<14} {r['severity']:<9} {r['source']}"
+            print(terminal(line))
         print(f"{len(rows)} rules", file=sys.stderr)
         return EXIT_OK
     failures = test_rules(rules)
     for line in failures:
-        print(f"FAIL {line}")
+        print(f"FAIL {terminal(line)}")
     print(f"{len(rules)} rules, {len(failures)} failures", file=sys.stderr)
     return EXIT_ERROR if failures else EXIT_OK
 
@@ -269,17 +272,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
         try:
             current = sha256_file(fs_path(Path(root), rec.path))
         except OSError:
-            print(f"missing  {rec.path}")
+            print(f"missing  {terminal(rec.path)}")
             missing += 1
             continue
         if current != rec.sha256:
-            print(f"changed  {rec.path}  (was {rec.sha256[:12]}…, now {current[:12]}…)")
+            print(f"changed  {terminal(rec.path)}  (was {rec.sha256[:12]}…, now {current[:12]}…)")
             changed += 1
         else:
             same += 1
     chain = case.log.verify(pinned=args.head)
     for line in chain:
-        print(f"log      {line}")
+        print(f"log      {terminal(line)}")
     head = case.log.head()
     case.close()
     ok = not (changed or missing or chain)

@@ -1,7 +1,8 @@
 """How a running scan tells a person (or another tool) where it is.
 
 On a terminal: a live bar with files and bytes done/total, throughput, ETA, findings by
-category and the error count. Not a terminal (CI, nohup): one line every N seconds.
+category and the error count; the file being read is shown with its control characters
+escaped (a name is data, not a terminal command). Not a terminal (CI, nohup): one line every N seconds.
 ``--json-progress``: one JSON object per line on stderr, for other tools.
 """
 
@@ -16,6 +17,8 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.live import Live
 from rich.text import Text
+
+from spill.inert import terminal
 
 
 def human_bytes(n: float) -> str:
@@ -67,7 +70,8 @@ class ProgressReporter:
 
     def __call__(self, p: Any) -> None:
         if self._live is not None:
-            self._live.update(Text(describe(p) + (f"\n{p.current}" if p.current else ""), overflow="ellipsis"))
+            self._live.update(Text(describe(p) + (f"\n{terminal(p.current)}" if p.current else ""),
+                                   overflow="ellipsis"))
             return
         now = self.clock()
         if now - self._last < (1.0 if self.json_lines else self.every) and not p.finished:

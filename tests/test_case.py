@@ -133,6 +133,7 @@ def test_schema_1_case_is_migrated_on_open(tmp_path: Path) -> None:
     conn.execute("INSERT INTO findings(id, file_id, path, entity_type, category, severity, score, rule, span_start,"
                  " span_end, preview, context) VALUES ('x1', 'f1', 'hr/payouts.csv', 'IBAN_CODE', 'financial',"
                  " 'high', 0.9, 'r', 10, 32, 'GB•• 1234', 'wire to GB•• 1234 for the March payout')")
+    conn.execute("UPDATE findings SET record = '$[\"bob@example.org\"]'")  # schema 3 keeps records opaque
     conn.commit()
     conn.close()
     (tmp_path / "old.db.key").write_text("07" * 32 + "\n")
@@ -145,5 +146,7 @@ def test_schema_1_case_is_migrated_on_open(tmp_path: Path) -> None:
         assert case.triage.count(FindingQuery(text="payo")) == 1  # a word's beginning
         assert case.triage.count(FindingQuery(text="april")) == 0
         indexes = {r[0] for r in case.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        (record,) = case.conn.execute("SELECT record FROM findings").fetchone()
+        assert record == case.store.record_key('$["bob@example.org"]') and "@" not in record
     assert "findings_triage_order" in indexes and "findings_rule" not in indexes and "findings_fp" not in indexes
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION

@@ -15,9 +15,11 @@ from typing import ClassVar
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from spill.case import Case, default_analyst
+from spill.inert import terminal as printable
 from spill.model import Finding, FindingQuery
 from tui.commands import KeyCommands
 from tui.screens.base import TriageScreen
@@ -69,6 +71,13 @@ class TriageApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.writer.start(self)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text: messages quote paths, values and parsers' errors, which
+        are data (a folder named ``[@click=app.quit]`` must not become a live action link)."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     def on_unmount(self) -> None:
         self.writer.stop()

@@ -1,4 +1,9 @@
-"""How values look on screen: words first, colour second (the app must read under NO_COLOR)."""
+"""How values look on screen: words first, colour second (the app must read under NO_COLOR).
+
+Paths, values, reasons and notes come from the evidence: they reach the screen through
+:func:`plain` (a ``Text``, never parsed as markup) or :func:`printable` (control characters
+shown escaped), never as a markup string: a folder named ``[/bold]`` is a folder name.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 
+from spill.inert import terminal as printable
 from spill.model import FileStatus, Severity, Status
 
 SEVERITY_LABEL = {Severity.CRITICAL: "CRIT", Severity.HIGH: "HIGH", Severity.MEDIUM: "med", Severity.LOW: "low"}
@@ -18,6 +24,11 @@ STATUS_STYLE = {Status.OPEN: "bold", Status.CONFIRMED: "red", Status.FALSE_POSIT
 PROBLEM_WORD = {FileStatus.ERROR: "FAILED", FileStatus.SKIPPED: "SKIPPED", FileStatus.PENDING: "pending"}
 """The file statuses that mean "not scanned", as the Files screen names them."""
 BAR_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def plain(text: object, style: str = "") -> Text:
+    """Data as inert text: never markup, control characters escaped."""
+    return Text(printable("" if text is None else text), style=style)
 
 
 def severity(sev: Severity | str | None) -> Text:
@@ -50,7 +61,7 @@ def location(loc: dict[str, Any], line: int | None = None) -> str:
             parts.append(f"{key}={value}")
     if not parts and line is not None:
         parts.append(f"L{line}")
-    return " ".join(parts)
+    return printable(" ".join(parts))
 
 
 def bar(value: int, maximum: int, width: int) -> str:
@@ -79,13 +90,13 @@ def size(n: int | None) -> str:
 def highlight_span(context: str, start: int | None, end: int | None, replacement: str | None = None) -> Text:
     """The masked context with the finding's span marked: bold, underlined and in brackets (NO_COLOR safe)."""
     if start is None or end is None or not (0 <= start <= end <= len(context)):
-        return Text(context)
+        return plain(context)
     span = replacement if replacement is not None else context[start:end]
-    text = Text(context[:start])
+    text = plain(context[:start])
     text.append("⟦", style="dim")
-    text.append(span, style="bold reverse" if replacement is not None else "bold underline")
+    text.append(printable(span), style="bold reverse" if replacement is not None else "bold underline")
     text.append("⟧", style="dim")
-    text.append(context[end:])
+    text.append(printable(context[end:]))
     return text
 
 
@@ -98,7 +109,7 @@ class Lines:
         self.text = head
 
     def add(self, key: str, value: Text | str) -> None:
-        value = value if isinstance(value, Text) else Text(value)
+        value = value if isinstance(value, Text) else plain(value)
         self.text.append("\n")
         self.text.append(key.ljust(self.KEY_WIDTH)[:self.KEY_WIDTH], style="dim")
         for i, line in enumerate(value.split("\n")):

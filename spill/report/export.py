@@ -1,4 +1,8 @@
-"""`spill export`: one finding per line (JSON Lines) or per row (CSV), exactly as DESIGN.md says."""
+"""`spill export`: one finding per line (JSON Lines) or per row (CSV), exactly as DESIGN.md says.
+
+JSON Lines is exact. A CSV cell that a spreadsheet would run as a formula gets a leading ``'``
+(``spill.inert.csv_cell``): a file named ``=HYPERLINK(…)`` must not become a live formula.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any, TextIO
 
 from spill.case import Case
 from spill.errors import SpillError
+from spill.inert import csv_cell
 from spill.model import Finding
 
 FIELDS = ["path", "entity_type", "category", "value", "preview", "score", "severity", "status", "rule", "start",
@@ -63,6 +68,6 @@ def write_csv(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     n = 0
     for row in rows:
         flat = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in row.items()}
-        writer.writerow(flat)
+        writer.writerow({k: csv_cell(v) for k, v in flat.items()})
         n += 1
     return n

@@ -1,6 +1,7 @@
 """`spill report`: what counsel, the client labs and the notification team need, in Markdown or HTML.
 
-Only masked previews and counts appear: a report travels further than the case file.
+Only masked previews and counts appear: a report travels further than the case file. Every
+cell is inert text: HTML escaped, Markdown syntax escaped (``spill.inert.markdown``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import html
 from typing import Any
 
 from spill.case import Case
+from spill.inert import markdown
 
 
 def _sections(case: Case) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -90,4 +92,4 @@ def render_html(case: Case) -> str:
 
 
 def _md(value: Any) -> str:
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ")
+    return markdown(value)

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from spill.model import Severity
+from tui import format as fmt
 
 
 class NoteDialog(ModalScreen[str | None]):
@@ -28,7 +29,7 @@ class NoteDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Note for {self.what}", classes="dialog-title")
+            yield Label(fmt.plain(f"Note for {self.what}"), classes="dialog-title")
             yield Input(self.initial, placeholder="why this was decided, who to tell…", id="note-input")
             yield Label("enter saves (logged) · escape cancels", classes="dialog-hint")
 
@@ -59,7 +60,7 @@ class SeverityDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Severity for {self.what}", classes="dialog-title")
+            yield Label(fmt.plain(f"Severity for {self.what}"), classes="dialog-title")
             options = OptionList(*(Option(f"{key}  {sev.value}", id=sev.value) for key, sev in SEVERITY_KEYS),
                                  id="severity-options")
             yield options
@@ -95,7 +96,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question, classes="dialog-title")
+            yield Label(fmt.plain(self.question), classes="dialog-title")
             yield Label("y yes · n no", classes="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:

@@ -25,6 +25,7 @@ from tui import modes
 from tui.findings.deciding import DecisionController
 from tui.findings.reveal import Reveal
 from tui.findings.view import FindingsView
+from tui.format import plain
 from tui.screens.base import TriageScreen
 from tui.widgets.columns import finding_columns, group_columns
 from tui.widgets.detail import DetailPane
@@ -222,8 +223,8 @@ class FindingsScreen(TriageScreen):
 
     def update_status(self) -> None:
         table = self.table
-        self.query_one("#status-line", Static).update(
-            self.view.status_line(table.total, table.known, self.decisions.progress))
+        self.query_one("#status-line", Static).update(  # plain text: a group's label is data
+            plain(self.view.status_line(table.total, table.known, self.decisions.progress)))
 
     # ------------------------------------------------------------------ navigation
     def action_filter(self) -> None:

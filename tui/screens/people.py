@@ -32,20 +32,20 @@ def people_columns() -> list[Column]:
 
 def render_exposure(e: PersonExposure) -> Text:
     p = e.person
-    head = Text.assemble(fmt.severity(p.worst), " ", (p.label, "bold"),
+    head = Text.assemble(fmt.severity(p.worst), " ", (fmt.printable(p.label), "bold"),
                          (f"  {p.findings:,} findings in {p.files:,} files · linked by {p.anchor or '?'}", "dim"))
     out = fmt.Lines(head)
     what = Text()
     for i, (etype, preview, n, sev) in enumerate(e.what):
         what.append("\n" if i else "")
         what.append_text(fmt.severity(sev))
-        what.append(f" {etype} {preview}")
+        what.append(fmt.printable(f" {etype} {preview}"))
         what.append(f"  ×{n:,}", style="dim")
     out.add("what", what)
     where = Text()
     for i, (path, n, _sev) in enumerate(e.where):
         where.append("\n" if i else "")
-        where.append(path)
+        where.append(fmt.printable(path))
         where.append(f"  ×{n:,}", style="dim")
     out.add("where", where)
     out.text.append(f"\nenter lists this person's findings · {p.id}", style="dim")

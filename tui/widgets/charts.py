@@ -1,4 +1,8 @@
-"""The overview's panels: small tables with bars, rendered by Rich inside a Static."""
+"""The overview's panels: small tables with bars, rendered by Rich inside a Static.
+
+A table cell given as a string is Rich markup: every folder, root or client name goes in as
+``fmt.plain`` text.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ def scan_panel(o: CaseOverview) -> RenderableType:
     when = (o.scan.finished_at or o.scan.started_at)[:16].replace("T", " ")
     lines.append(f"  {when} UTC\n", style="dim")
     lines.append("root   ", style="dim")
-    lines.append(f"{o.scan.root}\n")
+    lines.append(fmt.printable(o.scan.root) + "\n")
     done, err, skip, pending = (o.files.get(k, 0) for k in ("done", "error", "skipped", "pending"))
     lines.append("files  ", style="dim")
     lines.append(f"{done:,} scanned · ")
@@ -85,7 +89,7 @@ def folders_panel(folders: list[tuple[str, int, Severity]] | None, limit: int = 
         table.add_row(Text("counting…", style="dim"), "", "")
         return table
     for folder, n, worst in folders[:limit]:
-        table.add_row(f"{folder}/" if folder else "(share root)", fmt.number(n), fmt.severity(worst))
+        table.add_row(fmt.plain(f"{folder}/") if folder else "(share root)", fmt.number(n), fmt.severity(worst))
     if len(folders) > limit:
         table.add_row(Text(f"… {len(folders) - limit:,} more ({modes.FILES.label})", style="dim"), "", "")
     return table
@@ -96,5 +100,5 @@ def rubric_panel(o: CaseOverview) -> RenderableType:
         return Text("no lab rubrics found", style="dim")
     table = _table(("rubrics by client lab", "left"), ("docs", "right"), ("open", "right"))
     for client, n, still_open in o.rubric_clients:
-        table.add_row(client, fmt.number(n), fmt.number(still_open))
+        table.add_row(fmt.plain(client), fmt.number(n), fmt.number(still_open))
     return table

@@ -118,10 +118,10 @@ class DetailPane(VerticalScroll, can_focus=False):
 def render_finding(d: FindingDetail, revealed: str | None) -> Text:
     f = d.finding
     head = Text.assemble(fmt.severity(f.severity), " ", (f.entity_type, "bold"), " ", fmt.status(f.status),
-                         (f"  {f.category.value} · {f.rule} · {f.score:.2f}", "dim"))
+                         (fmt.printable(f"  {f.category.value} · {f.rule} · {f.score:.2f}"), "dim"))
     out = fmt.Lines(head)
     where = fmt.location(f.location, f.line)
-    out.add("where", Text.assemble(f.path, (f"  {where}" if where else "", "bold")))
+    out.add("where", Text.assemble(fmt.plain(f.path), (f"  {where}" if where else "", "bold")))
     if f.line is not None and where != f"L{f.line}":
         out.add("line", Text(str(f.line)))
     if d.finding.context:
@@ -129,19 +129,21 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
     elif f.entity_type == "LAB_RUBRIC":
         out.add("context", Text("document-level finding", style="dim"))
     if revealed is not None:
-        out.add("REVEALED", Text.assemble((revealed, "bold reverse"),
+        out.add("REVEALED", Text.assemble((fmt.printable(revealed), "bold reverse"),
                                             ("  logged; hidden again on the next move", "dim")))
     else:
-        out.add("value", Text.assemble(f.preview or "—", ("   r reveals the raw value (logged)", "dim")
+        out.add("value", Text.assemble(fmt.plain(f.preview or "—"), ("   r reveals the raw value (logged)", "dim")
                                          if f.fingerprint else ("", "")))
     if f.client or f.signals:
-        out.add("client", Text.assemble(f.client or "(unknown lab)", (f"  signals: {'; '.join(f.signals)}", "dim")))
+        out.add("client", Text.assemble(fmt.plain(f.client or "(unknown lab)"),
+                                        (fmt.printable(f"  signals: {'; '.join(f.signals)}"), "dim")))
     if f.note:
-        out.add("note", Text(f.note, style="italic"))
+        out.add("note", fmt.plain(f.note, style="italic"))
     if d.person is not None:
         p = d.person
-        out.add("person", Text.assemble((p.label, "bold"), (f"  {p.findings:,} findings in {p.files:,} files"
-                                                              f" · worst {p.worst.value} · {p.id}", "dim")))
+        out.add("person", Text.assemble((fmt.printable(p.label), "bold"),
+                                        (f"  {p.findings:,} findings in {p.files:,} files"
+                                         f" · worst {p.worst.value} · {p.id}", "dim")))
     if d.file is not None:
         fl = d.file
         sha = (fl.sha256 or "?")[:16]
@@ -153,9 +155,9 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
             if i:
                 lines.append("\n")
             change = "revealed" if h.action == "reveal" else f"{h.action}: {h.before or '—'} → {h.after or '—'}"
-            lines.append(f"{h.at[:16].replace('T', ' ')} {h.analyst} {change}")
+            lines.append(fmt.printable(f"{h.at[:16].replace('T', ' ')} {h.analyst} {change}"))
             if h.reason:
-                lines.append(f" ({h.reason})", style="dim")
+                lines.append(fmt.printable(f" ({h.reason})"), style="dim")
         out.add("history", lines)
     else:
         out.add("history", Text("no decisions yet", style="dim"))
@@ -165,7 +167,7 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
             if i:
                 lines.append("\n")
             lines.append_text(fmt.severity(s.severity))
-            lines.append(f" {s.entity_type} {s.preview or ''} {fmt.location(s.location, s.line)} ")
+            lines.append(fmt.printable(f" {s.entity_type} {s.preview or ''} {fmt.location(s.location, s.line)} "))
             lines.append_text(fmt.status(s.status))
         more = d.same_file_total - len(d.same_file)
         if more > 0:
@@ -176,9 +178,9 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
 
 def render_group(g: FindingGroup, members: list[Finding], statuses: dict[str, int], what: str) -> Text:
     head = Text.assemble(fmt.severity(g.worst), " ", (f"{g.count:,} findings", "bold"),
-                         f" share this {g.by}", (f"  {what}", "dim"))
+                         f" share this {g.by}", (fmt.printable(f"  {what}"), "dim"))
     out = fmt.Lines(head)
-    out.add(g.by, Text(g.label, style="bold"))
+    out.add(g.by, fmt.plain(g.label, style="bold"))
     out.add("status", Text(" · ".join(f"{statuses.get(s.value, 0):,} {fmt.STATUS_LABEL[s]}" for s in Status)))
     out.add("decide", Text("c / x / i / o decide every member at once · enter lists them", style="dim"))
     if members:
@@ -187,7 +189,8 @@ def render_group(g: FindingGroup, members: list[Finding], statuses: dict[str, in
             if i:
                 lines.append("\n")
             lines.append_text(fmt.severity(s.severity))
-            lines.append(f" {s.entity_type} {s.preview or ''}  {s.path} {fmt.location(s.location, s.line)}")
+            where = fmt.location(s.location, s.line)
+            lines.append(fmt.printable(f" {s.entity_type} {s.preview or ''}  {s.path} {where}"))
         if g.count > len(members):
             lines.append(f"\n… and {g.count - len(members):,} more", style="dim")
         out.add("e.g.", lines)

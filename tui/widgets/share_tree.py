@@ -106,15 +106,17 @@ def _counts(findings: int, worst: Severity | None, not_scanned: int) -> Text:
 
 
 def folder_label(folder: Folder) -> Text:
-    return Text.assemble((folder.name + "/", "bold"), _counts(folder.findings, folder.worst, folder.not_scanned))
+    return Text.assemble((fmt.printable(folder.name) + "/", "bold"),
+                         _counts(folder.findings, folder.worst, folder.not_scanned))
 
 
 def file_label(entry: FileEntry) -> Text:
     s = entry.stats
     word = fmt.PROBLEM_WORD.get(s.status)
     if word is not None:
-        return Text.assemble(("✗ ", "bold"), entry.name, (f"  {word}", "bold"), (f": {s.reason or '?'}", "dim"))
-    return Text.assemble(entry.name, _counts(entry.findings, entry.worst,
+        return Text.assemble(("✗ ", "bold"), fmt.plain(entry.name), (f"  {word}", "bold"),
+                             (fmt.printable(f": {s.reason or '?'}"), "dim"))
+    return Text.assemble(fmt.plain(entry.name), _counts(entry.findings, entry.worst,
                                              entry.not_scanned if entry.members else 0))
 
 

@@ -25,6 +25,8 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from spill.inert import terminal as printable
+
 Fetch = Callable[[int, int], tuple[Sequence[Any], int | None]]
 """fetch(offset, limit) → (rows, total or None); runs in a worker thread."""
 
@@ -358,7 +360,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
                 if column.justify != "right":
                     segments.append(Segment(" " * pad, style))
             else:
-                plain = cell.replace("\n", " ")
+                plain = printable(cell)  # data: control characters shown, never sent to the terminal
                 if cell_len(plain) > width:
                     if column.crop_left:
                         plain = "…" + plain[-max(0, width - 1):] if width > 1 else plain[-width:]
