@@ -25,7 +25,8 @@ from typing import BinaryIO
 from scanners.extract import get_extractor
 from scanners.extract.base import Budget, Limits, Member, budget_scope
 from scanners.extract.kinds import detect_kind_stream
-from spill.errors import Skipped, Unreadable
+from scanners.walk import SourcePath, open_fd
+from spill.errors import OutsideRoot, Skipped, Unreadable
 from spill.mask import mask, mask_context
 from spill.model import FileRecord, FileResult, FileStatus, Finding, Segment, file_id
 from spill.redact import Redactor
@@ -40,7 +41,7 @@ CONTAINER_SEPARATOR = "!/"
 @dataclass(frozen=True, slots=True)
 class ScanTask:
     path: str
-    fs_path: bytes
+    fs_path: SourcePath
     sha256: str
     size: int | None
     mtime: float | None
@@ -58,10 +59,16 @@ def positioned(segments: Iterator[Segment | Member]) -> Iterator[tuple[int, Segm
         pos = max(pos, start + len(item.text) + 1)
 
 
-def open_source(fs_path: bytes) -> BinaryIO:
-    """Open evidence read-only, refusing a symlink swapped in after the walk."""
-    nofollow = getattr(os, "O_NOFOLLOW", 0)
-    return open(os.fsdecode(fs_path), "rb", opener=lambda p, flags: os.open(p, flags | nofollow))
+def open_source(fs_path: SourcePath | bytes) -> BinaryIO:
+    """Open evidence read-only below the root, refusing a symlink anywhere on the way (``walk.SourcePath``)."""
+    fd = open_fd(fs_path)
+    try:
+        stream = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    stream.raw.name = os.fsdecode(fs_path)  # type: ignore[attr-defined]  # what extractors name members by
+    return stream
 
 
 class DocumentScanner:
@@ -82,9 +89,9 @@ class DocumentScanner:
         results: list[FileResult] = []
         try:
             stream = open_source(task.fs_path)
-        except OSError as err:
+        except (OSError, OutsideRoot) as err:
             reason = "vanished: deleted during the scan" if isinstance(err, FileNotFoundError) else (
-                f"unreadable: {err.strerror or err}")
+                f"unreadable: {err.strerror or err}" if isinstance(err, OSError) else f"unreadable: {err}")
             return [FileResult(_record(task.path, None, task.sha256, task.size, task.mtime, None,
                                        FileStatus.ERROR, reason))]
         with stream, budget_scope(Budget(self.limits.max_expanded_bytes)):

@@ -31,7 +31,7 @@ from scanners.extract.base import Limits
 from scanners.pool import Failed, Finished, ProcessPool, Started, WorkerConfig
 from scanners.walk import Entry, sha256_file, walk
 from spill.case import Case
-from spill.errors import UsageError
+from spill.errors import OutsideRoot, UsageError
 from spill.model import FileRecord, FileResult, FileStatus, KnownFile, file_id
 from spill.redact import Redactor
 
@@ -231,6 +231,9 @@ class _Run:
                 continue
             except OSError as err:
                 self._record_now(entry, None, FileStatus.ERROR, f"unreadable: {err.strerror or err}")
+                continue
+            except OutsideRoot as err:  # a folder on the way was swapped for a link after the walk
+                self._record_now(entry, None, FileStatus.ERROR, f"unreadable: {err}")
                 continue
             if known and known.sha256 == sha and known.final and known.rules_fingerprint == self.rules_fp:
                 self._unchanged(entry)

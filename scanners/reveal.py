@@ -4,7 +4,9 @@ A value stored with ``--store-values`` is shown when it still matches its finger
 otherwise (the default: the case keeps no raw values) a reveal walks from the top-level file (checking its
 sha256 against the case, so a changed source is reported rather than shown) through
 any archive or mail members to the object, re-extracts it with the same offsets the
-scan used, and checks the value against the finding's keyed fingerprint.
+scan used, and checks the value against the finding's keyed fingerprint. The source is
+opened below the scan root only (``walk.fs_path``): a stored path that climbs out of it,
+is absolute or goes through a symbolic link is refused.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from typing import BinaryIO
 from scanners.document import CONTAINER_SEPARATOR, kind_of, named_stream, open_source, positioned
 from scanners.extract import get_extractor
 from scanners.extract.base import Limits, Member
-from scanners.walk import fs_path, sha256_file
+from scanners.walk import SourcePath, fs_path, sha256_file
 from spill.case import Case
-from spill.errors import SpillError, Unreadable
+from spill.errors import OutsideRoot, SpillError, Unreadable
 from spill.model import Finding
 
 
@@ -38,7 +40,7 @@ def reveal(case: Case, finding: Finding, root: Path | None = None, limits: Limit
     limits = limits or Limits()
     top, *members = finding.path.split(CONTAINER_SEPARATOR)
     _check_source(case, root, top)
-    with open_source(fs_path(root, top)) as fh:
+    with open_source(_located(root, top)) as fh:
         stream, name = _descend(fh, top, members, limits)
         value = _value_at(stream, name, start, end, limits)
     return _checked(case, finding, value, fingerprint)
@@ -86,7 +88,7 @@ class BulkRevealer:
     def _load(self, root: Path, top: str, members: list[str]) -> list[tuple[int, str]] | None:
         pieces: list[tuple[int, str]] = []
         chars = 0
-        with open_source(fs_path(root, top)) as fh:
+        with open_source(_located(root, top)) as fh:
             stream, name = _descend(fh, top, members, self.limits)
             extractor = get_extractor(kind_of(stream, name))
             if extractor is None:
@@ -123,10 +125,20 @@ def _root(case: Case, root: Path | None) -> Path:
     return root
 
 
+def _located(root: Path, top: str) -> SourcePath:
+    """Where ``top`` is below the scan root; a path that climbs out of it is refused, never opened."""
+    try:
+        return fs_path(root, top)
+    except OutsideRoot as err:
+        raise RevealError(f"{err}; nothing outside {root} is read") from err
+
+
 def _check_source(case: Case, root: Path, top: str) -> None:
     record = case.scans.get_file(top)
     try:
-        current = sha256_file(fs_path(root, top))
+        current = sha256_file(_located(root, top))
+    except OutsideRoot as err:
+        raise RevealError(f"source {top}: {err}") from err
     except OSError as err:
         raise RevealError(f"source {top} cannot be read ({err.strerror or err}); was the share moved?") from err
     if record is not None and record.sha256 and record.sha256 != current:

@@ -260,17 +260,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from scanners.walk import fs_path, sha256_file
     from spill.case import Case
+    from spill.errors import OutsideRoot
 
     case = Case.open(args.case, readonly=True)
     root = args.root or case.scans.root()
     if root is None:
         raise UsageError(f"{args.case} has no scan to verify")
-    changed = missing = same = 0
+    changed = missing = same = refused = 0
     for rec in case.scans.iter_files(top_level_only=True):
         if rec.sha256 is None:
             continue
         try:
             current = sha256_file(fs_path(Path(root), rec.path))
+        except OutsideRoot as err:  # a tampered case: nothing outside the root is read
+            print(f"refused  {terminal(rec.path)}  ({terminal(err)})")
+            refused += 1
+            continue
         except OSError:
             print(f"missing  {terminal(rec.path)}")
             missing += 1
@@ -285,8 +290,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"log      {terminal(line)}")
     head = case.log.head()
     case.close()
-    ok = not (changed or missing or chain)
-    print(f"spill: {same} files unchanged, {changed} changed, {missing} missing; decision log "
+    ok = not (changed or missing or refused or chain)
+    print(f"spill: {same} files unchanged, {changed} changed, {missing} missing"
+          f"{f', {refused} refused (outside the scan root)' if refused else ''}; decision log "
           f"{'intact' if not chain else 'BROKEN'} ({head.count} entries, head {head.mac or '-'})", file=sys.stderr)
     return EXIT_OK if ok else EXIT_CHANGED
 

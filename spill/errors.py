@@ -4,6 +4,7 @@
      ├── UsageError      bad command-line input (missing folder, unknown format)
      ├── CaseError       the case file cannot be opened, created or trusted
      ├── RuleError       a rule file is malformed ("file:line: what is wrong")
+     ├── OutsideRoot     a path from the case is not inside the scan root (or goes through a link)
      └── Unreadable      one file cannot be read; the engine records it and goes on
           └── Skipped    one file is deliberately not read (encrypted, binary, limit hit)
 """
@@ -25,6 +26,11 @@ class CaseError(SpillError):
 
 class RuleError(SpillError):
     """A rule file is malformed; the message starts with ``file:line:``."""
+
+
+class OutsideRoot(SpillError):
+    """A stored path that is absolute, climbs out of the scan root or goes through a symbolic link:
+    reveal and verify refuse it (the case file is data, and may have been tampered with)."""
 
 
 class Unreadable(SpillError):
