@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     lim.add_argument("--max-expanded-mb", type=int, metavar="MB",
                      help="bytes unpacked from one top-level file (default 4096)")
     lim.add_argument("--max-ratio", type=float, metavar="R", help="compression ratio of a member (default 200)")
+    lim.add_argument("--ratio-above-mb", type=int, metavar="MB",
+                     help="check the ratio only for members expanding past MB (default 1024: a big "
+                          "spreadsheet's XML compresses 400:1 and is no bomb)")
     lim.add_argument("--file-timeout", type=float, metavar="S",
                      help="seconds a top-level file may take (default 300), plus --file-timeout-per-mb")
     lim.add_argument("--file-timeout-per-mb", type=float, metavar="S",
@@ -334,6 +337,8 @@ def _limits(args: argparse.Namespace, base):
         changes["max_expanded_bytes"] = args.max_expanded_mb * 2**20
     if args.max_ratio is not None:
         changes["max_ratio"] = args.max_ratio
+    if args.ratio_above_mb is not None:
+        changes["ratio_min_bytes"] = args.ratio_above_mb * 2**20
     if args.file_timeout is not None:
         changes["file_timeout"] = args.file_timeout
     if args.file_timeout_per_mb is not None:

@@ -29,7 +29,10 @@ class Limits:
 
     max_depth: int = 8  # archive / attachment nesting
     max_expanded_bytes: int = 4 * 1024**3  # total bytes unpacked from one top-level file
-    max_ratio: float = 200.0  # uncompressed / compressed size of one archive member
+    max_ratio: float = 200.0  # uncompressed / compressed size of one archive member, checked only…
+    ratio_min_bytes: int = 1024**3  # …for a member that expands past this: a million-row workbook's
+    # repetitive XML compresses 400:1 and is no bomb; below this the expanded-bytes budget, the
+    # in-memory member limit and the time budget bound what a well-compressed member can cost
     max_members: int = 200_000  # entries in one archive
     max_member_buffer: int = 256 * 1024**2  # a member that must be seekable is held in memory
     max_cells: int = 5_000_000  # spreadsheet cells read from one workbook

@@ -9,12 +9,14 @@ the head and from the central directory in the tail: use ``detect_kind_stream`` 
 ``__substg1.0_`` storages, the OOXML kind of their extension when they hold an
 ``EncryptedPackage`` (the extractor then reports ``encrypted``), else ``binary`` (legacy .doc/.xls).
 ``sniff`` works on any stream (non-seekable ones by their head) and hands back one to extract from.
-A head with NUL bytes or many control bytes is ``binary`` unless it is UTF-16/32 text.
+A head with many control bytes is ``binary`` unless it is UTF-16/32 text; NUL bytes in what is
+otherwise UTF-8 text (log padding, a stray NUL) do not make it binary.
 """
 
 from __future__ import annotations
 
 import bz2
+import codecs
 import json
 import lzma
 import os
@@ -23,6 +25,7 @@ import struct
 import zlib
 from typing import BinaryIO
 
+from .mbox import ENVELOPE_PATTERN
 from .streams import is_cheaply_seekable, peek, read_head
 from .textio import bom_encoding, decoder, sniff_encoding, utf16_without_bom
 
@@ -54,7 +57,7 @@ _MAIL_HEADERS = {
 }  # fmt: skip
 _ADDRESS_OR_SUBJECT = {"from", "to", "subject", "received", "message-id", "mime-version"}
 _HEADER_LINE = re.compile(r"^([!-9;-~]+):[ \t]*(.*)$")
-_FROM_LINE = re.compile(r"^From \S+")
+_ENVELOPE = re.compile(ENVELOPE_PATTERN)
 _HTML_TAGS = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|table|span|a\s|br|meta|title)\b", re.I)
 _XML_START = re.compile(r"^<(?:\?xml|[A-Za-z_][\w.:-]*[\s>/])")
 
@@ -113,14 +116,36 @@ def sniff(stream: BinaryIO, name: str) -> tuple[str, BinaryIO]:
 
 
 def is_binary(head: bytes) -> bool:
-    """NUL bytes or many control bytes, and not UTF-16/32 text."""
+    """Many control bytes, or NUL bytes in what is not text; UTF-16/32 text is text.
+
+    NUL bytes alone do not make a file binary: a log with NUL padding (a writer that crashed,
+    a preallocated file) or text with a stray NUL is still UTF-8 text around them.
+    """
     sample = head[:8192]
     if not sample or bom_encoding(sample) or utf16_without_bom(sample):
         return False
     if b"\x00" in sample:
-        return True
+        return not _text_with_nuls(sample)
+    return _control_share(sample) > 0.1
+
+
+def _control_share(sample: bytes) -> float:
     control = sum(1 for b in sample if (b < 0x20 and b not in b"\t\n\r\f\v\x1b") or b == 0x7F)
-    return control / len(sample) > 0.1
+    return control / max(len(sample), 1)
+
+
+def _text_with_nuls(sample: bytes) -> bool:
+    """UTF-8 text once its NUL bytes are set aside: valid, almost no other control byte, mostly
+    printable. Binary formats fail one of these (their other low bytes, invalid UTF-8)."""
+    rest = sample.replace(b"\x00", b"")
+    if len(rest) < 64:
+        return False
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(rest, final=False)
+    except UnicodeDecodeError:
+        return False
+    printable = sum(ch.isprintable() or ch in "\t\n\r" for ch in text)
+    return _control_share(rest) <= 0.01 and printable >= 0.95 * max(len(text), 1)
 
 
 # --- containers -----------------------------------------------------------------------------------
@@ -210,7 +235,7 @@ def _text_kind(head: bytes, ext: str) -> str:
 
 
 def _strong_text_kind(text: str, ext: str) -> str | None:
-    if text.startswith("From ") and _FROM_LINE.match(text):
+    if text.startswith("From ") and _ENVELOPE.match(text):  # a real envelope, not "From the film …"
         return "mbox"
     if _looks_like_mail(text):
         return "eml"

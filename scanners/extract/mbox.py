@@ -1,8 +1,11 @@
 """Unix mailboxes: each message, in file order, as ``Member(name=str(n))`` (1-based) holding the
 message's bytes without its ``From `` separator line; the engine reads each as ``eml``.
 
-A message starts at a line beginning ``From `` that opens the file, follows a blank line, or has
-the classic ``From sender date`` shape; ``>From `` escapes are left as they are. The file is
+A message starts at a real envelope line, ``From sender date`` (``From jane@x.org Mon Jan  1
+00:00:00 2024``: :data:`ENVELOPE`); a line of text that merely begins with "From " does not
+split a message, and a file whose first line is no envelope (a ``.mbox`` that is really notes,
+"From the film …") is read as plain text instead of one empty message. ``>From `` escapes are
+left as they are. The file is
 streamed line by line (lines are read in bounded pieces): on a seekable stream each member
 re-reads its byte range, so a 2 GB mbox never sits in memory; on a non-seekable stream each
 message is held in memory up to ``limits.max_member_buffer`` (a bigger one becomes a member whose
@@ -19,11 +22,17 @@ from typing import BinaryIO
 from spill.errors import Skipped
 from spill.model import Segment
 
+from . import text
 from .base import Limits, Member
-from .streams import NamedBytes, is_cheaply_seekable
+from .streams import NamedBytes, is_cheaply_seekable, peek
 
 _LINE_CAP = 1 << 16
-_FROM_DATE = re.compile(rb"^From \S+\s+.*\d{1,2}:\d{2}")
+_DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_MONTH = "(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+#: An mbox envelope line: sender, then an asctime date (``Mon Jan  1 00:00:00 2024``) or its
+#: RFC 2822 cousin (``Mon, 1 Jan 2024 00:00:00``).
+ENVELOPE_PATTERN = rf"From \S+ +{_DAY},? +(?:{_MONTH} +\d{{1,2}}|\d{{1,2}} +{_MONTH}(?: +\d{{4}})?) +\d{{1,2}}:\d{{2}}"
+ENVELOPE = re.compile(ENVELOPE_PATTERN.encode())
 
 
 class _Slice(io.RawIOBase):
@@ -49,13 +58,16 @@ class _Slice(io.RawIOBase):
 
 
 def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
+    head, stream = peek(stream, _LINE_CAP)
+    if not ENVELOPE.match(next((ln for ln in head.splitlines() if ln.strip()), b"")):
+        yield from text.extract(stream, limits)  # not a mailbox: its text is what there is to read
+        return
     seekable = is_cheaply_seekable(stream)
     pos = stream.tell() if seekable else 0
     n = 0
     start: int | None = None  # where the open message's bytes begin; None: no message open
     buf: list[bytes] | None = None  # the open message's bytes when the stream cannot seek
     size = 0
-    prev_blank = True
     at_line_start = True
     while True:
         if seekable:
@@ -63,12 +75,7 @@ def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
         line = stream.readline(_LINE_CAP)
         line_start = pos
         pos += len(line)
-        is_sep = (
-            bool(line)
-            and at_line_start
-            and line.startswith(b"From ")
-            and (prev_blank or _FROM_DATE.match(line) is not None)
-        )
+        is_sep = bool(line) and at_line_start and ENVELOPE.match(line) is not None
         if not line or is_sep:
             if start is not None:
                 n += 1
@@ -87,7 +94,6 @@ def extract(stream: BinaryIO, limits: Limits) -> Iterator[Segment | Member]:
                     buf.append(line)
                 else:
                     buf.clear()
-        prev_blank = at_line_start and line.endswith(b"\n") and not line.strip()
         at_line_start = line.endswith(b"\n")
 
 

@@ -228,8 +228,9 @@ class MemberStream(io.RawIOBase):
 
 
 def check_ratio(expanded: int, compressed: int, limits: Limits, label: str = "zip bomb") -> None:
-    """``Skipped`` when ``expanded`` bytes came out of ``compressed`` at more than the max ratio."""
-    if expanded <= RATIO_FLOOR:
+    """``Skipped`` when ``expanded`` bytes (past ``limits.ratio_min_bytes``) came out of ``compressed``
+    at more than the max ratio."""
+    if expanded <= max(RATIO_FLOOR, limits.ratio_min_bytes):
         return
     ratio = expanded / max(compressed, 1)
     if ratio > limits.max_ratio:
