@@ -81,6 +81,8 @@ class Progress:
     first_finding_after: float | None = None
     worker_peak_rss: int = 0
     workers_started: int = 0
+    remasked: int = 0  # stored snippets, locators and reasons masked again after the scan
+    remask_seconds: float = 0.0
     current: str = ""
     finished: bool = False
 
@@ -134,7 +136,9 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     state.worker_peak_rss = pool.peak_rss
     state.workers_started = pool.started
     if case.scans.redaction_pending():
-        case.scans.redact_stored(redactor)  # what was stored before a value's words became known
+        t0 = time.monotonic()
+        state.remasked = case.scans.redact_stored(redactor)  # stored before a value's words became known
+        state.remask_seconds = time.monotonic() - t0
     if run.changed or previous is None or previous.status != "finished":
         case.people.link()  # a share that did not change keeps its people (seconds on 10^5 findings)
     state.finished = True
@@ -363,4 +367,5 @@ def _counts(state: Progress) -> dict[str, Any]:
             "duplicates": state.duplicates, "errors": state.errors, "skipped": state.skipped,
             "findings": state.findings, "by_category": dict(state.by_category),
             "elapsed_seconds": round(state.elapsed, 3), "first_finding_seconds": state.first_finding_after,
-            "worker_peak_rss_mib": round(state.worker_peak_rss / 2**20, 1), "workers_started": state.workers_started}
+            "worker_peak_rss_mib": round(state.worker_peak_rss / 2**20, 1), "workers_started": state.workers_started,
+            "remasked": state.remasked, "remask_seconds": round(state.remask_seconds, 3)}

@@ -37,6 +37,7 @@ _QUOTED = re.compile(r"(?<!\w)'[^']*(?:'|$)|(?<!\w)\"[^\"]*(?:\"|$)")
 #: A bracketed key of a JSON path: ``$["bob@example.org"]``.
 _PATH_KEY = re.compile(r"\[\"(?:[^\"\\]|\\.)*\"\]")
 #: Locator fields that hold structure, never data (cell references, Slack timestamps, part names).
+_SHAPED = re.compile(r"[\d@]")
 _STRUCTURAL = frozenset({"cell", "ts", "part", "page", "slide", "row", "line", "table", "paragraph", "field"})
 _CACHE_LIMIT = 200_000
 
@@ -138,6 +139,8 @@ class Redactor:
 
 def _mark_shape(token: str, at: int, length: int, hidden: bytearray, *, edges: bool = True) -> None:
     """Mark the characters of ``token`` (at ``at`` in a text of ``length``) that its shape hides."""
+    if len(token) < 24 and not _SHAPED.search(token):
+        return  # a plain word: most tokens
     digits = sum(c.isdigit() for c in token)
     letters = sum(c.isalpha() for c in token)
     end = at + len(token)

@@ -142,3 +142,19 @@ def test_a_link_at_the_key_path_is_refused_not_written_through(tmp_path: Path) -
         Case.create(tmp_path / "case.db")
     assert target.read_text() == "keep me"
     assert not (tmp_path / "case.db").exists() and (tmp_path / "case.db.key").is_symlink()
+
+
+def test_a_case_from_an_older_spill_is_masked_by_its_next_scan(tmp_path: Path) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "a.txt").write_text(f"Order 88231-77 for {EMAIL}\n")
+    case = tmp_path / "case.db"
+    _scan(share, case)
+    conn = sqlite3.connect(case)  # what an older spill stored: digits beside the finding, raw
+    conn.execute("UPDATE findings SET context = replace(context, '•••••-••', '88231-77')")
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('redact_shapes', '1')")  # as schema 3 marks it
+    conn.commit()
+    conn.close()
+    assert b"88231" in _case_bytes(case)
+    _scan(share, case)  # nothing changed in the share: only the stored text is masked again
+    assert b"88231" not in _case_bytes(case)

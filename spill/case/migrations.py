@@ -154,6 +154,9 @@ def migrate_3_to_4(store: Store) -> None:
         # idempotent: a record already digested is returned as it is
         store.conn.execute("UPDATE findings SET record = spill_record_key(record) WHERE record IS NOT NULL"
                            " AND NOT (length(record) = 25 AND substr(record, 1, 1) = ?)", (RECORD_KEY_MARK,))
+        if store.conn.execute("SELECT 1 FROM findings LIMIT 1").fetchone():
+            # snippets written before masking by shape: the next scan masks them all once
+            store.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('redact_shapes', '1')")
 
 
 MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4]

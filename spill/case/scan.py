@@ -17,6 +17,7 @@ from spill.redact import Redactor
 
 Carried = list[tuple[str, Action, str | None, str | None, str]]
 REDACTED_META = "redacted_words"  # the number of known words the stored text was last masked with
+RESHAPE_META = "redact_shapes"  # set by the schema-3 migration: stored text predates masking by shape
 
 
 class ScanStore:
@@ -141,21 +142,24 @@ class ScanStore:
                 self.store.conn.executemany("INSERT OR IGNORE INTO mask_words(id) VALUES (?)", [(w,) for w in words])
 
     def redaction_pending(self) -> bool:
-        """Whether words became known since the stored text was last masked with all of them."""
-        done = self.store.meta().get(REDACTED_META)
+        """Whether words became known since the stored text was last masked with all of them
+        (or the case comes from a spill that did not mask by shape)."""
+        meta = self.store.meta()
         count = self.store.conn.execute("SELECT count(*) FROM mask_words").fetchone()[0]
-        return done != str(count)
+        return meta.get(REDACTED_META) != str(count) or RESHAPE_META in meta
 
     def redact_stored(self, redactor: Redactor, chunk: int = 5000) -> int:
         """Re-mask every stored snippet, locator and reason with what the case knows now.
 
         A value found in a later file may sit in an earlier file's snippet, written before its
         words were known. Run after a scan (and resumable: the mark is set only at the end).
-        What was overwritten is zeroed (``secure_delete``), the full-text index is rebuilt
-        without the old words and the WAL truncated, so no copy stays in the file's bytes.
-        Returns the number of rows changed.
+        Only rows holding a known word are masked again (workers masked shapes already), except
+        once for a case written before masking by shape. What was overwritten is zeroed
+        (``secure_delete``), the full-text index is rebuilt without the old words and the WAL
+        truncated, so no copy stays in the file's bytes. Returns the number of rows changed.
         """
         conn = self.store.conn
+        reshape = RESHAPE_META in self.store.meta()
         changed = 0
         last = 0
         while True:
@@ -166,7 +170,9 @@ class ScanStore:
             last = batch[-1]["rowid"]
             updates = []
             for r in batch:
-                context = redactor.snippet(r["context"], (r["ctx_start"], r["ctx_end"]))
+                context = r["context"]
+                if context and (reshape or redactor.knows_a_word_in(context)):
+                    context = redactor.snippet(context, (r["ctx_start"], r["ctx_end"]))
                 location = r["location"]
                 if location and redactor.knows_a_word_in(location):
                     location = json.dumps(redactor.locator(json.loads(location)), sort_keys=True, ensure_ascii=False)
@@ -190,6 +196,8 @@ class ScanStore:
             conn.execute("INSERT INTO findings_fts(findings_fts) VALUES ('optimize')")
         count = conn.execute("SELECT count(*) FROM mask_words").fetchone()[0]
         self.store.set_meta({REDACTED_META: str(count)})
+        with self.store.transaction():
+            conn.execute("DELETE FROM meta WHERE key = ?", (RESHAPE_META,))
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         return changed
 
