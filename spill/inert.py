@@ -21,7 +21,8 @@ import re
 #: C0 and C1 controls, DEL, and the format characters that reorder or hide text.
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()!|~<>])")
+_MARKDOWN = re.compile(r"([\\`*{}\[\]()!|~<>])")
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # inside a word it is no emphasis
 
 
 def _escape(m: re.Match[str]) -> str:
@@ -44,4 +45,5 @@ def csv_cell(value: object) -> object:
 def markdown(value: object) -> str:
     """A Markdown table cell: HTML escaped, Markdown punctuation backslash-escaped, one line."""
     text = terminal("" if value is None else value)
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    escaped = _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    return _UNDERSCORE.sub(r"\\_", escaped)

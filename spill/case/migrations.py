@@ -145,6 +145,7 @@ _FTS_TRIGGERS = (
     " new.context); END",
 )
 
+
 def migrate_3_to_4(store: Store) -> None:
     from spill.case.store import RECORD_KEY_MARK
 

@@ -57,14 +57,15 @@ async def test_names_that_look_like_markup_or_terminal_commands_are_shown_as_tex
     async with app.run_test(size=(120, 40)) as pilot:
         overview = app.screen
         assert isinstance(overview, OverviewScreen)
-        await wait_for(pilot, lambda: overview.loads >= 1 and overview.folders is not None, what="the overview")
-        await pilot.pause()
-        assert "[/bold]/" in screen_text(app)  # the top folders panel: a folder name, not a closing tag
+        await wait_for(pilot, lambda: overview.overview is not None and overview.folders is not None,
+                       what="the overview")
+        await wait_for(pilot, lambda: "[/bold]/" in screen_text(app),  # top folders: a name, not a closing tag
+                       what="the top folders")
 
         await pilot.press("3")
         files = app.screen
         assert isinstance(files, FilesScreen)
-        await wait_for(pilot, lambda: files.loads >= 1, what="the files screen")
+        await wait_for(pilot, lambda: "[b]bad[/b].pdf" in screen_text(app), what="the files screen")
         await settle(pilot)
         shown = screen_text(app)
         assert "[@click=app.quit]/" in shown and "[/  1 HIGH" in shown  # folders "[" and "[@click=app.quit]"
