@@ -14,10 +14,12 @@ re-read from the source.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -125,7 +127,7 @@ class DocumentScanner:
         except OSError as err:
             result.file = _replace(result.file, status=FileStatus.ERROR, reason=f"unreadable: {err}")
             return
-        result.file = _replace(result.file, kind=kind)
+        result.file = _replace(result.file, kind=kind, named_after=self._named_after(path))
         extractor = get_extractor(kind)
         if extractor is None:
             reason = "empty file" if kind == "empty" else f"{kind}: no text to read"
@@ -211,6 +213,17 @@ class DocumentScanner:
         return data
 
     # ---------------------------------------------------------------- detection
+    def _named_after(self, path: str) -> tuple[tuple[str, str, str], ...]:
+        """Identifiers in the file's own name (``W-8BEN_LMF-C-005271.docx``): whose document it is.
+
+        Patterns only (no NER on a file name); the name is evidence, not a finding.
+        """
+        stem = file_stem(path)
+        if not stem:
+            return ()
+        found = self.detector.detect([Segment(stem, context="file name", prose=False)])[0]
+        return tuple((d.entity_type, str(d.category), stem[d.start:d.end]) for d in found)
+
     def _detect(self, batch: list[tuple[int, Segment]], path: str, result: FileResult,
                 seen: set[tuple[str, int, int]]) -> None:
         detections = self.detector.detect([seg for _, seg in batch])
@@ -218,6 +231,7 @@ class DocumentScanner:
             if not found:
                 continue
             spans = [(d.start, d.end, d.entity_type) for d in found]
+            place = Places(seg.text)
             for d in found:
                 key = (d.entity_type, offset + d.start, offset + d.end)
                 if key in seen:
@@ -230,7 +244,43 @@ class DocumentScanner:
                     path=path, entity_type=d.entity_type, category=d.category, severity=d.severity,
                     score=d.score, rule=d.rule, start=offset + d.start, end=offset + d.end, line=line,
                     location=dict(seg.locator), preview=mask(value, d.entity_type), context=context,
-                    ctx_start=c_start, ctx_end=c_end, value=value, record=seg.record))
+                    ctx_start=c_start, ctx_end=c_end, value=value, record=seg.record,
+                    unit=place.unit(offset, d.start)))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+class Places:
+    """Where an offset sits in a segment: its blank-line block and its line (``offset:block:line``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: list[int] | None = None
+        self._blocks: list[int] | None = None
+
+    def unit(self, segment_offset: int, at: int) -> str:
+        if self._lines is None:
+            self._lines = [m.start() for m in re.finditer("\n", self.text)]
+            self._blocks = [m.end() for m in _BLANK_LINE.finditer(self.text)]
+        assert self._blocks is not None
+        return f"{segment_offset}:{bisect.bisect_right(self._blocks, at)}:{bisect.bisect_right(self._lines, at)}"
+
+
+def file_stem(path: str) -> str:
+    """A file's own name without its extensions, separators as spaces: what it is named after.
+
+    >>> file_stem("HR/onboarding/W-8BEN_LMF-C-005271.docx")
+    'W-8BEN LMF-C-005271'
+    >>> file_stem("mail.mbox!/3"), file_stem("Ana.Lima.W9.pdf"), file_stem("config/.env")
+    ('3', 'Ana.Lima', '.env')
+    """
+    stem = path.rsplit("/", 1)[-1]
+    for _ in range(2):  # x.jsonl.gz
+        head, dot, ext = stem.rpartition(".")
+        if dot and head and ext.isalnum() and len(ext) <= 5:
+            stem = head
+    return stem.replace("_", " ").strip()
 
 
 _CLIENT_KEYS = {"client", "customer", "lab", "client_name", "partner", "end_client"}

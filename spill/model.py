@@ -52,17 +52,30 @@ class FileStatus(enum.StrEnum):
 
 
 class Action(enum.StrEnum):
-    """A triage action: what the decision log records and what undo reverts."""
+    """A triage action: what the decision log records and what undo reverts.
+
+    Findings take a status, severity, note or reveal; people (target kind ``subject``) a merge
+    (after: the person merged into), a split (after: the identifiers split off, comma-separated)
+    or "not a person" (after: ``yes``); ``None`` takes a person's decision back.
+    """
 
     STATUS = "status"
     SEVERITY = "severity"
     NOTE = "note"
     REVEAL = "reveal"
+    MERGE = "merge"
+    SPLIT = "split"
+    NOT_PERSON = "not_person"
 
     @property
     def column(self) -> str | None:
-        """The findings column the action changes (None: it changes nothing, e.g. a reveal)."""
-        return self.value if self in (Action.STATUS, Action.SEVERITY, Action.NOTE) else None
+        """The column the action changes (None: it changes nothing, e.g. a reveal)."""
+        return _ACTION_COLUMNS.get(self)
+
+    @property
+    def target_kind(self) -> str:
+        """What the action applies to: ``finding`` or ``subject`` (a person)."""
+        return "subject" if self in (Action.MERGE, Action.SPLIT, Action.NOT_PERSON) else "finding"
 
     @property
     def reversible(self) -> bool:
@@ -75,6 +88,14 @@ class Action(enum.StrEnum):
             raise ValueError(f"unknown status {after!r}")
         if self is Action.SEVERITY and after not in set(Severity):
             raise ValueError(f"unknown severity {after!r}")
+        if self is Action.NOT_PERSON and after not in (None, "yes"):
+            raise ValueError(f"'not a person' takes 'yes' or nothing, not {after!r}")
+        if self in (Action.MERGE, Action.SPLIT) and after is not None and not after.strip():
+            raise ValueError(f"a {self} needs a person or identifiers")
+
+
+_ACTION_COLUMNS = {Action.STATUS: "status", Action.SEVERITY: "severity", Action.NOTE: "note",
+                   Action.MERGE: "merged_into", Action.SPLIT: "split_off", Action.NOT_PERSON: "not_person"}
 
 
 # ---------------------------------------------------------------- scanning
@@ -137,8 +158,12 @@ class Finding:
     A worker fills what it knows (``value`` travels to the writer in memory only); the writer
     derives ``id``, ``file_id`` and ``fingerprint`` and stores ``value`` only with
     ``--store-values``. ``start``/``end`` are offsets in the file's extracted text;
-    ``ctx_start``/``ctx_end`` say where the masked preview sits inside ``context``.
-    A query may load only some columns (a table page): the rest keep their defaults.
+    ``ctx_start``/``ctx_end`` say where the masked preview sits inside ``context``;
+    ``unit`` places it inside its segment as ``offset:block:line`` (the segment's offset, the
+    blank-line block and the line within it), which is how people linkage tells a signature
+    block or a directory line from the rest of a document; ``subject_via`` says how it was
+    linked to ``subject``. A query may load only some columns (a table page): the rest keep
+    their defaults.
     """
 
     path: str
@@ -165,6 +190,8 @@ class Finding:
     fingerprint: str | None = None
     subject: str | None = None
     note: str | None = None
+    unit: str | None = None
+    subject_via: str | None = None
     file_sha256: str = ""  # of the containing file (joined from ``files``)
 
     @property
@@ -174,7 +201,12 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class FileRecord:
-    """A file or archive member seen by the scan."""
+    """A file or archive member seen by the scan.
+
+    ``named_after``: identifiers the file's name holds (``W-8BEN_<contractor ID>.docx``) as
+    (entity type, category, value), from the worker to the writer in memory only: the case
+    keeps their fingerprints.
+    """
 
     id: str
     path: str
@@ -186,6 +218,7 @@ class FileRecord:
     status: FileStatus
     reason: str | None = None
     duplicate_of: str | None = None
+    named_after: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -304,7 +337,12 @@ class FindingGroup:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """A data subject (contractor) and how much of theirs is exposed."""
+    """A data subject and how much of theirs is exposed.
+
+    ``anchor`` is the type of their strongest identifier; ``confidence`` the weakest link
+    holding them together (``strong``: a shared primary, ``medium``: a secondary or a mail
+    header, ``weak``: a name only).
+    """
 
     id: str
     label: str
@@ -313,6 +351,31 @@ class Person:
     files: int
     worst: Severity
     entity_types: tuple[str, ...]
+    confidence: str = "strong"
+    identifiers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PersonIdentifier:
+    """One identifier of a person: what it is (masked), its class, how often it was seen."""
+
+    key: str
+    entity_type: str
+    id_class: str  # primary | account | secondary | name | attribute
+    preview: str
+    findings: int
+    shared: str | None = None  # why it stopped linking other records
+
+
+@dataclass(frozen=True, slots=True)
+class PersonLink:
+    """Why two pieces of evidence are one person."""
+
+    strength: str
+    reason: str
+    preview: str | None  # the identifier both hold (masked)
+    where_a: str
+    where_b: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +383,26 @@ class PersonExposure:
     person: Person
     what: list[tuple[str, str, int, Severity]]  # entity type, masked value, findings, worst severity
     where: list[tuple[str, int, Severity]]       # path, findings, worst severity
+    identifiers: list[PersonIdentifier] = field(default_factory=list)
+    links: list[PersonLink] = field(default_factory=list)
+    links_total: int = 0
+    merged: tuple[str, ...] = ()  # people merged into this one by an analyst
+    splits: tuple[str, ...] = ()  # identifiers split off by an analyst
+
+
+PEOPLE_SORTS = ("exposure", "name", "confidence")
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleQuery:
+    """What the People screen lists: ``text`` matches the masked name or id; ``value`` is a raw value typed
+    by the analyst (a name, an e-mail, an ID) matched through its keyed fingerprint, never stored."""
+
+    text: str = ""
+    value: str = ""
+    confidence: tuple[str, ...] = ()
+    entity_types: tuple[str, ...] = ()
+    sort: str = "exposure"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@
 - ``scan.py``      scans, files and findings as the scanner writes them (``case.scans``)
 - ``decisions.py`` the append-only, hash-chained decision log (``case.log``)
 - ``triage.py``    pages, counts, groups and details for the triage app (``case.triage``)
-- ``people.py``    people linkage and the People screen's reads (``case.people``)
+- ``people.py``    resolving people over the case, and analysts' merges and splits (``case.people``)
+- ``people_view.py`` the People screen's and the reports' reads about people
 - ``reports.py``   the figures of the reports and the Overview (``case.reports``)
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from spill.case import rows
 from spill.case.decisions import DecisionLog
-from spill.case.people import People
+from spill.case.people import People, PersonTarget
 from spill.case.reports import Reports
 from spill.case.scan import ScanStore
 from spill.case.store import KEY_SUFFIX, Store, default_analyst
@@ -38,6 +39,7 @@ class Case:
         self.log = DecisionLog(store)
         self.scans = ScanStore(store, self.log)
         self.people = People(store)
+        self.log.register(PersonTarget(self.people))
         self.triage = Triage(store, self.people, self.log)
         self.reports = Reports(store, self.scans, self.people, self.log)
 

@@ -101,6 +101,8 @@ class DecisionLog:
             action.check(after)
         except ValueError as err:
             raise CaseError(str(err)) from err
+        if action.target_kind != kind:
+            raise CaseError(f"a {action} decision applies to a {action.target_kind}, not a {kind}")
         target = self._target(kind)
         unique = list(dict.fromkeys(ids))
         batch = batch or new_batch()
@@ -186,7 +188,9 @@ class DecisionLog:
 
     # ---------------------------------------------------------------- checking
     def verify(self, pinned: str | None = None) -> list[str]:
-        """Everything that shows the log or the findings were changed outside it; one line each."""
+        """Everything that shows the log, the findings or another target's state (a target with a
+        ``verify(last)`` method, given the last decision on each of its targets) was changed
+        outside it; one line each."""
         problems: list[str] = []
         prev, seen, expected_seq = "", 0, None
         pinned_at: int | None = None
@@ -205,7 +209,17 @@ class DecisionLog:
         if pinned is not None and pinned_at is None:
             problems.append(f"the pinned head {pinned[:16]}… is not in the log: the log was rewritten")
         problems.extend(self._check_findings())
+        for kind, target in self.targets.items():
+            check = getattr(target, "verify", None)
+            if check is not None:
+                problems.extend(check(self._last(kind)))
         return problems
+
+    def _last(self, kind: str) -> dict[tuple[str, str], str | None]:
+        """The last decision on each (target, action) of one kind: what its state must be."""
+        return {(r[0], r[1]): r[2] for r in self.store.conn.execute(
+            "SELECT target, action, after FROM decisions WHERE seq IN (SELECT max(seq) FROM decisions"
+            " WHERE target_kind = ? GROUP BY target, action)", (kind,))}
 
     def _check_head(self, seen: int, last_mac: str) -> list[str]:
         row = self.store.conn.execute("SELECT count, mac, head_mac FROM log_head WHERE id = 1").fetchone()

@@ -15,6 +15,16 @@ version is bumped only when it has finished.
   masks them in every snippet, see ``spill.redact``); ``findings.record`` stored as a keyed
   digest (a JSON object's path can hold a value). The stored snippets of an older case are
   re-masked by the next scan (``ScanStore.redact_stored``).
+- **5**: people resolution. ``value_keys`` (keyed fingerprints of what a value spells: a name's
+  first and last name, an e-mail local part, a phone's national digits; a unique primary's
+  shape), ``identifiers`` (each identifier's class, person and, when it stopped linking, why),
+  ``subject_links`` (the joins that hold each person together, with evidence and strength),
+  ``subject_candidates`` (the people an ambiguous first name may be), ``subject_overrides``
+  (what analysts decided: merged into, not a person, identifiers split off); ``subjects`` gain
+  their anchor identifier, confidence and identifier count; ``findings`` the place inside
+  their segment (``unit``), how they were linked (``subject_via``) and, when an analyst's merge or
+  "not a person" moved them, the person resolution gave them (``subject_base``); ``files`` the identifiers
+  their name holds (``named_after``) and the gazetteer they were last read with (``names_pass``).
 """
 
 from __future__ import annotations
@@ -160,7 +170,49 @@ def migrate_3_to_4(store: Store) -> None:
             store.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('redact_shapes', '1')")
 
 
-MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4]
+def migrate_4_to_5(store: Store) -> None:
+    db = store.db
+    with store.transaction():
+        for table, column in (("findings", "unit"), ("findings", "subject_via"), ("findings", "subject_base"),
+                              ("files", "named_after"),
+                              ("files", "names_pass"), ("subjects", "anchor_key"), ("subjects", "confidence")):
+            if column not in db[table].columns_dict:
+                store.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+        if "keys" not in db["subjects"].columns_dict:
+            store.conn.execute("ALTER TABLE subjects ADD COLUMN keys INTEGER NOT NULL DEFAULT 0")
+        if not db["value_keys"].exists():
+            db["value_keys"].create({"fingerprint": str, "kind": str, "key": str}, pk=("fingerprint", "kind", "key"),
+                                    not_null={"fingerprint", "kind", "key"}, strict=True)
+            db["value_keys"].create_index(["kind", "key"], index_name="value_keys_key")
+        if not db["identifiers"].exists():
+            db["identifiers"].create(
+                {"key": str, "entity_type": str, "class": str, "subject": str, "shared": str, "findings": int,
+                 "preview": str}, pk="key", not_null={"entity_type", "class"}, strict=True)
+            db["identifiers"].create_index(["subject"], index_name="identifiers_subject")
+        if not db["subject_links"].exists():
+            db["subject_links"].create(
+                {"subject": str, "strength": str, "reason": str, "key": str, "entity_type": str, "file_a": str,
+                 "where_a": str, "file_b": str, "where_b": str}, not_null={"subject", "strength", "reason"},
+                strict=True)
+            db["subject_links"].create_index(["subject"], index_name="subject_links_subject")
+        if not db["subject_candidates"].exists():
+            db["subject_candidates"].create({"finding_id": str, "subject": str}, pk=("finding_id", "subject"),
+                                            strict=True)
+            db["subject_candidates"].create_index(["subject"], index_name="subject_candidates_subject")
+        if not db["subject_overrides"].exists():
+            db["subject_overrides"].create(
+                {"subject": str, "merged_into": str, "not_person": str, "split_off": str}, pk="subject", strict=True)
+        db["findings"].create_index(["subject_base"], index_name="findings_subject_base", if_not_exists=True)
+        # a person's count of findings follows false-positive decisions (their exposure leaves with them)
+        store.conn.execute(
+            "CREATE TRIGGER IF NOT EXISTS findings_subject_count AFTER UPDATE OF status ON findings"
+            " WHEN new.subject IS NOT NULL AND (old.status = 'false_positive') != (new.status = 'false_positive')"
+            " BEGIN UPDATE subjects SET findings = findings + (CASE WHEN new.status = 'false_positive' THEN -1"
+            " ELSE 1 END) WHERE id = new.subject; END")
+
+
+MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
+                                               migrate_4_to_5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

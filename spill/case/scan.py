@@ -10,9 +10,11 @@ from typing import Any
 from spill import clock
 from spill.case import rows
 from spill.case.decisions import DecisionLog
-from spill.case.store import Store, tool_version
+from spill.case.store import Store, normalize_value, tool_version
 from spill.errors import CaseError
 from spill.model import Action, FileRecord, FileResult, FileStatus, KnownFile, ScanInfo, file_id, finding_id
+from spill.people.names import KEYED, value_keys
+from spill.people.units import entity_record
 from spill.redact import Redactor
 
 Carried = list[tuple[str, Action, str | None, str | None, str]]
@@ -87,12 +89,14 @@ class ScanStore:
         carried decision on a finding with a new id is logged (so the log still explains it).
         """
         files, findings, carried = [], [], []
+        keys = _KeyRows(self.store)
         with self.store.transaction():
             for result in results:
-                files.append(_file_columns(result.file, scan_id, rules_fingerprint))
-                findings.extend(self._finding_rows(result, scan_id, store_values, carried))
+                files.append(self._file_columns(result.file, scan_id, rules_fingerprint, keys))
+                findings.extend(self._finding_rows(result, scan_id, store_values, carried, keys))
             self.store.db["files"].upsert_all(files, pk="id")
             self._insert_findings(findings)
+            keys.write()
             self.log.record_carried(carried)
 
     def _insert_findings(self, found: list[dict[str, Any]]) -> None:
@@ -104,8 +108,19 @@ class ScanStore:
                 f"INSERT OR REPLACE INTO findings({', '.join(_quoted(c) for c in columns)})"
                 f" VALUES ({rows.marks(columns)})", [tuple(r[c] for c in columns) for r in found])
 
+    def _file_columns(self, rec: FileRecord, scan_id: int, rules_fingerprint: str, keys: _KeyRows) -> dict[str, Any]:
+        row = _file_columns(rec, scan_id, rules_fingerprint)
+        if rec.named_after:
+            named = []
+            for etype, category, value in rec.named_after:
+                fp = self.store.fingerprint(value)
+                keys.add(fp, etype, category, value)
+                named.append([etype, category, fp])
+            row["named_after"] = json.dumps(named)
+        return row
+
     def _finding_rows(self, result: FileResult, scan_id: int, store_values: bool,
-                      carried: Carried) -> list[dict[str, Any]]:
+                      carried: Carried, keys: _KeyRows) -> list[dict[str, Any]]:
         """The rows of one file's new findings, after dropping its old ones (keeping their decisions)."""
         rec = result.file
         previous: dict[tuple[str | None, str, str], Any] = {}
@@ -122,8 +137,11 @@ class ScanStore:
             row["id"] = finding_id(rec.sha256 or "", f.path, f.rule, f.entity_type, f.start, f.end)
             row["file_id"] = rec.id
             row["fingerprint"] = self.store.fingerprint(f.value) if f.value is not None else None
+            if f.value is not None:
+                keys.add(row["fingerprint"], f.entity_type, str(f.category), f.value)
             row["value"] = f.value if store_values else None
-            row["record"] = self.store.record_key(f.record)
+            # a nested record counts with its entity (people linkage compares records, digested)
+            row["record"] = self.store.record_key(entity_record(f.record) if f.record else None)
             row["scan_id"] = scan_id
             old = previous.get((row["fingerprint"], f.rule, row["location"]))
             if old is not None:
@@ -255,6 +273,28 @@ class ScanStore:
         self._insert_findings(copies)
 
 
+class _KeyRows:
+    """The ``value_keys`` rows of one write: each distinct value's keys, derived once while the raw
+    value is in memory (names, e-mail local parts and phones keyed; a unique primary's shape plain)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.rows: list[dict[str, str]] = []
+        self.seen: set[str] = set()
+
+    def add(self, fingerprint: str, entity_type: str, category: str, value: str) -> None:
+        if fingerprint in self.seen:
+            return
+        self.seen.add(fingerprint)
+        for kind, text in value_keys(entity_type, category, value, normalize_value(value)):
+            key = self.store.fingerprint(text) if kind in KEYED else text
+            self.rows.append({"fingerprint": fingerprint, "kind": kind, "key": key})
+
+    def write(self) -> None:
+        if self.rows:
+            self.store.db["value_keys"].insert_all(self.rows, ignore=True, batch_size=500)
+
+
 def _carry(old: Any, row: dict[str, Any], carried: Carried) -> None:
     """Give a re-scanned finding its old decisions; log them when its id changed."""
     changes = [(Action.STATUS, "open", old["status"]), (Action.NOTE, None, old["note"])]
@@ -276,4 +316,4 @@ def _file_columns(rec: FileRecord, scan_id: int, rules_fingerprint: str) -> dict
     return {"id": rec.id, "path": rec.path, "parent": rec.parent, "depth": rec.path.count("!/"),
             "sha256": rec.sha256, "size": rec.size, "mtime": rec.mtime, "kind": rec.kind, "status": str(rec.status),
             "reason": rec.reason, "duplicate_of": rec.duplicate_of, "scan_id": scan_id,
-            "rules_fingerprint": rules_fingerprint}
+            "rules_fingerprint": rules_fingerprint, "named_after": None}

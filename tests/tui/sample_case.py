@@ -4,7 +4,8 @@ The share is real text files under ``tmp_path/share`` so a reveal can re-read th
 findings carry true offsets into those files. What is in it (all values made up):
 
 * the vendor's support phone in 15 tickets, twice each: 30 findings of one value;
-* a contractor roster (3 rows) and a payout sheet sharing contractor ids: 3 people;
+* a contractor roster (3 rows) and a payout sheet sharing contractor ids: 3 people (the KYC
+  scan's name and PAN join the third);
 * a LAB_RUBRIC task written for "Northwind AI", a config with two credentials, a KYC
   scan with a PAN, an archive member with an old roster row;
 * three files that could not be scanned (two skipped, one failed) with their reasons.
