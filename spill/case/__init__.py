@@ -9,6 +9,8 @@
 - ``triage.py``    pages, counts, groups and details for the triage app (``case.triage``)
 - ``people.py``    resolving people over the case, and analysts' merges and splits (``case.people``)
 - ``people_view.py`` the People screen's and the reports' reads about people
+- ``names.py``     the names learned from the share: the gazetteer and what it found (``case.names``)
+- ``keys.py``      what a value spells (name parts, e-mail local parts), as keyed fingerprints
 - ``reports.py``   the figures of the reports and the Overview (``case.reports``)
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from spill.case import rows
 from spill.case.decisions import DecisionLog
+from spill.case.names import Names
 from spill.case.people import People, PersonTarget
 from spill.case.reports import Reports
 from spill.case.scan import ScanStore
@@ -40,6 +43,7 @@ class Case:
         self.scans = ScanStore(store, self.log)
         self.people = People(store)
         self.log.register(PersonTarget(self.people))
+        self.names = Names(store)
         self.triage = Triage(store, self.people, self.log)
         self.reports = Reports(store, self.scans, self.people, self.log)
 

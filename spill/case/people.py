@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from spill.case import rows
@@ -35,7 +35,7 @@ from spill.people.resolve import Resolver
 
 MAIL_KINDS = ("eml", "msg")
 NOT_PERSON = "yes"
-
+IN_MEMORY = 400_000  # findings: up to this many, the evidence is read once and kept for both passes
 
 class People(PeopleView):
     def __init__(self, store: Store) -> None:
@@ -44,11 +44,18 @@ class People(PeopleView):
     # ----------------------------------------------------------------- linking
     def link(self) -> int:
         """Resolve every finding's person again (keeping ids and analysts' decisions); returns the people."""
-        constraints = self._constraints()
-        resolution = Resolver(constraints).resolve(self._evidence)
+        resolution = Resolver(self._constraints()).resolve(self._reader())
         with self.store.transaction():
             self._write(resolution)
         return self.count()
+
+    def _reader(self) -> Callable[[], Iterable[FileEvidence]]:
+        """The evidence for the resolver's two passes: kept in memory when small, else read twice."""
+        n = self.store.conn.execute("SELECT max(rowid) FROM findings").fetchone()[0] or 0
+        if n > IN_MEMORY:
+            return self._evidence
+        evidence = list(self._evidence())
+        return lambda: evidence
 
     def _constraints(self) -> Constraints:
         conn = self.store.conn
@@ -89,16 +96,23 @@ class People(PeopleView):
     def _write(self, res: Resolution) -> None:
         conn = self.store.conn
         overrides = self._overrides()
-        conn.execute("UPDATE findings SET subject = NULL, subject_via = NULL, subject_base = NULL"
-                     " WHERE subject IS NOT NULL OR subject_base IS NOT NULL")
         for table in ("subjects", "identifiers", "subject_links", "subject_candidates"):
             conn.execute(f"DELETE FROM {table}")
         ids = {p.id for p in res.persons}
         effective = {sid: _effective(sid, overrides, ids) for sid in ids}
-        conn.executemany(
-            "UPDATE findings SET subject = ?, subject_via = ?, subject_base = ? WHERE rowid = ?",
-            ((effective[a.subject], a.via, a.subject if effective[a.subject] != a.subject else None, a.finding)
-             for a in res.assignments))
+        # only the findings whose person changed are written (a relink of an unchanged case writes none)
+        now = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
+            "SELECT rowid, subject, subject_via, subject_base FROM findings"
+            " WHERE subject IS NOT NULL OR subject_base IS NOT NULL")}
+        changes = []
+        for a in res.assignments:
+            eff = effective[a.subject]
+            new = (eff, a.via, a.subject if eff != a.subject else None)
+            if now.pop(a.finding, None) != new:
+                changes.append((*new, a.finding))
+        changes.extend((None, None, None, rowid) for rowid in now)
+        conn.executemany("UPDATE findings SET subject = ?, subject_via = ?, subject_base = ? WHERE rowid = ?",
+                         changes)
         db = self.store.db
         db["subjects"].insert_all(
             ({"id": p.id, "anchor": p.anchor_type, "anchor_key": p.anchor_key, "confidence": p.confidence.label,
@@ -167,8 +181,8 @@ class People(PeopleView):
                 continue
             eff = _effective(base, overrides, ids)
             before = {r[0] for r in conn.execute(
-                "SELECT DISTINCT subject FROM findings WHERE subject_base = ? OR (subject_base IS NULL AND subject = ?)",
-                (base, base)) if r[0]}
+                "SELECT DISTINCT subject FROM findings WHERE subject_base = ?"
+                " OR (subject_base IS NULL AND subject = ?)", (base, base)) if r[0]}
             conn.execute(
                 "UPDATE findings SET subject = ?, subject_base = ? WHERE subject_base = ? OR"
                 " (subject_base IS NULL AND subject = ?)", (eff, base if eff != base else None, base, base))
@@ -177,7 +191,7 @@ class People(PeopleView):
 
     def _relink_inside(self) -> None:
         """Relink inside the caller's transaction (a split changes who is who, not only where findings go)."""
-        resolution = Resolver(self._constraints()).resolve(self._evidence)
+        resolution = Resolver(self._constraints()).resolve(self._reader())
         self._write(resolution)
 
 

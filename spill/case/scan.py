@@ -10,10 +10,10 @@ from typing import Any
 from spill import clock
 from spill.case import rows
 from spill.case.decisions import DecisionLog
-from spill.case.store import Store, normalize_value, tool_version
+from spill.case.keys import KeyRows
+from spill.case.store import Store, tool_version
 from spill.errors import CaseError
 from spill.model import Action, FileRecord, FileResult, FileStatus, KnownFile, ScanInfo, file_id, finding_id
-from spill.people.names import KEYED, value_keys
 from spill.people.units import entity_record
 from spill.redact import Redactor
 
@@ -89,7 +89,7 @@ class ScanStore:
         carried decision on a finding with a new id is logged (so the log still explains it).
         """
         files, findings, carried = [], [], []
-        keys = _KeyRows(self.store)
+        keys = KeyRows(self.store)
         with self.store.transaction():
             for result in results:
                 files.append(self._file_columns(result.file, scan_id, rules_fingerprint, keys))
@@ -108,7 +108,7 @@ class ScanStore:
                 f"INSERT OR REPLACE INTO findings({', '.join(_quoted(c) for c in columns)})"
                 f" VALUES ({rows.marks(columns)})", [tuple(r[c] for c in columns) for r in found])
 
-    def _file_columns(self, rec: FileRecord, scan_id: int, rules_fingerprint: str, keys: _KeyRows) -> dict[str, Any]:
+    def _file_columns(self, rec: FileRecord, scan_id: int, rules_fingerprint: str, keys: KeyRows) -> dict[str, Any]:
         row = _file_columns(rec, scan_id, rules_fingerprint)
         if rec.named_after:
             named = []
@@ -120,7 +120,7 @@ class ScanStore:
         return row
 
     def _finding_rows(self, result: FileResult, scan_id: int, store_values: bool,
-                      carried: Carried, keys: _KeyRows) -> list[dict[str, Any]]:
+                      carried: Carried, keys: KeyRows) -> list[dict[str, Any]]:
         """The rows of one file's new findings, after dropping its old ones (keeping their decisions)."""
         rec = result.file
         previous: dict[tuple[str | None, str, str], Any] = {}
@@ -271,28 +271,6 @@ class ScanStore:
                        file_id=rec.id, path=rec.path, status="open", note=None, value=f.value, scan_id=scan_id)
             copies.append(row)
         self._insert_findings(copies)
-
-
-class _KeyRows:
-    """The ``value_keys`` rows of one write: each distinct value's keys, derived once while the raw
-    value is in memory (names, e-mail local parts and phones keyed; a unique primary's shape plain)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.rows: list[dict[str, str]] = []
-        self.seen: set[str] = set()
-
-    def add(self, fingerprint: str, entity_type: str, category: str, value: str) -> None:
-        if fingerprint in self.seen:
-            return
-        self.seen.add(fingerprint)
-        for kind, text in value_keys(entity_type, category, value, normalize_value(value)):
-            key = self.store.fingerprint(text) if kind in KEYED else text
-            self.rows.append({"fingerprint": fingerprint, "kind": kind, "key": key})
-
-    def write(self) -> None:
-        if self.rows:
-            self.store.db["value_keys"].insert_all(self.rows, ignore=True, batch_size=500)
 
 
 def _carry(old: Any, row: dict[str, Any], carried: Carried) -> None:

@@ -15,7 +15,6 @@ import hmac
 import os
 import secrets
 import sqlite3
-import unicodedata
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,9 @@ import sqlite_utils
 from spill import clock
 from spill.case import migrations
 from spill.errors import CaseError
+from spill.fingerprint import fingerprint, normalize_value
+
+__all__ = ["Store", "normalize_value"]
 
 APPLICATION_ID = 0x5350494C  # "SPIL": marks a SQLite file as a spill case
 KEY_SUFFIX = ".key"
@@ -44,16 +46,6 @@ def tool_version() -> str:
         return f"spill-triage {version('spill-triage')}"
     except Exception:
         return "spill-triage (unknown version)"
-
-
-def normalize_value(value: str) -> str:
-    """What two spellings of one value have in common: case, spaces and separators dropped."""
-    text = unicodedata.normalize("NFKC", value).casefold().strip()
-    if "@" in text or (" " not in text.strip() and not any(c in text for c in "-. ()/")):
-        return "".join(text.split())
-    if sum(c.isdigit() for c in text) >= 0.5 * len(text.replace(" ", "")):
-        return "".join(c for c in text if c.isalnum())
-    return " ".join(text.split())
 
 
 RECORD_KEY_MARK = "#"
@@ -168,8 +160,7 @@ class Store:
 
     # ------------------------------------------------------------ fingerprints
     def fingerprint(self, value: str) -> str:
-        digest = hmac.new(self._key, normalize_value(value).encode("utf-8", "surrogatepass"), "sha256")
-        return digest.hexdigest()
+        return fingerprint(self._key, value)
 
     def matches_fingerprint(self, value: str, fingerprint: str | None) -> bool:
         return fingerprint is not None and hmac.compare_digest(self.fingerprint(value), fingerprint)

@@ -48,6 +48,12 @@ class IdClass(enum.StrEnum):
         return self not in (IdClass.TERTIARY, IdClass.NONE)
 
 
+#: The same questions as sets, for the hot loops (a property on an enum member costs a call).
+PRIMARY = frozenset({IdClass.UNIQUE, IdClass.ACCOUNT})
+JOINING = frozenset({IdClass.UNIQUE, IdClass.ACCOUNT, IdClass.SECONDARY, IdClass.NAME})
+PERSONAL = frozenset(set(IdClass) - {IdClass.TERTIARY, IdClass.NONE})
+
+
 class Strength(enum.IntEnum):
     """How strongly a link holds; a person's confidence is the weakest link holding them together."""
 

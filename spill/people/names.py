@@ -28,6 +28,15 @@ LINK, FIRST, LAST, JOINED, LOCAL, SHAPE = "link", "first", "last", "joined", "lo
 #: Kinds whose text is stored as a keyed fingerprint (``shape`` is stored as is).
 KEYED = (LINK, FIRST, LAST, JOINED, LOCAL)
 
+#: Words that end an organisation's or a place's name, not a person's ("Halcyon Labs", "Itaú Unibanco",
+#: "Acme Data Services"): a name holding one is not a person's, for linkage as for NER.
+ORG_WORDS = frozenset("""
+labs lab ai inc inc. ltd ltd. llc llp plc gmbh ag sa s.a. bv b.v. co co. corp corp. corporation company
+bank banco unibanco services service research technologies technology systems group holdings partners
+capital solutions analytics studio studios cloud foundation university institute college school academy
+bot team data onboarding payments payroll finance support operations ops department dept office
+hospital clinic agency ministry council association network networks media software health insurance
+""".split())
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dame", "sr", "sra", "srta",
                         "herr", "frau", "mme", "mlle", "jr", "snr", "jnr"})
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -58,9 +67,14 @@ def name_tokens(value: str) -> list[str]:
 
 
 def person_keys(value: str) -> list[tuple[str, str]]:
-    """Keys of a name: ``link``/``first``/``last``/``joined`` for a full name, ``first`` for one word."""
+    """Keys of a name: ``link``/``first``/``last``/``joined`` for a full name, ``first`` for one word; none
+    for an organisation's name.
+
+    >>> [k for k, _ in person_keys("Lumenframe Data Services")], person_keys("Ana")
+    ([], [('first', 'ana')])
+    """
     words = name_tokens(value)
-    if not words:
+    if not words or any(w in ORG_WORDS and len(w) > 2 for w in words):  # "Sá", "Ai" are names too
         return []
     if len(words) == 1:
         return [(FIRST, words[0])]

@@ -4,10 +4,14 @@ Two passes over the evidence (the case streams it twice; nothing here holds a fi
 
 1. **Sharing.** Every unit that agrees on one person is a vote on whose its identifiers are.
    An identifier whose units disagree is *shared* and stops linking, with the reason kept:
-   seen with two different unique primaries of one format (a staff reviewer's address in
-   every contractor's row, a payouts inbox, a company bank account), a secondary seen with
-   two different full names (an office phone in two signatures), or a secondary seen with
-   more than :data:`HUB` other e-mails and phones.
+   seen with different unique primaries of one format (a staff reviewer's address in every
+   contractor's row, a payouts inbox, a company bank account), a secondary or an account
+   seen with different full names (an office phone in two signatures), or a secondary seen
+   with more than :data:`HUB` other e-mails and phones. Each file is one witness, and a
+   clear majority wins (an address seen with its owner's name in four files and a stray
+   name in two is still hers). A name seen with a unique primary in a clear minority of
+   files is a *stranger* to it and is left out of the units holding both (a staff member's
+   name on the message where she quotes a contractor's ID).
 2. **Joining.** Units are joined through the identifiers they share, strongest first
    (Kruskal): a primary makes a strong join, a secondary a medium one, a full name a weak
    one. A join that would give one person two unique primaries of one format is refused,
@@ -26,19 +30,20 @@ phones alone are nobody in particular.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from spill.people.classes import IdClass, Strength
+from spill.people.classes import JOINING, PERSONAL, IdClass, Strength
 from spill.people.evidence import (
     Assignment,
     Constraints,
     FileEvidence,
     IdentifierState,
     Link,
-    ResolvedPerson,
     Resolution,
+    ResolvedPerson,
 )
 from spill.people.units import NOTHING, Context, Unit, file_units
 
@@ -53,6 +58,7 @@ Kind = tuple[str, str | None]  # (entity type, shape) of a unique primary; ("spl
 class _Votes:
     """What the units holding one identifier say about whose it is (pass 1)."""
 
+    cls: IdClass = IdClass.SECONDARY
     unique: dict[Kind, Counter[str]] = field(default_factory=dict)
     names: Counter[str] = field(default_factory=Counter)
     contacts: set[str] = field(default_factory=set)
@@ -108,7 +114,7 @@ def find_shared(files: Iterable[FileEvidence]) -> tuple[dict[str, str], set[tupl
         units, _home = file_units(ev, NOTHING, voting=True)
         obs = ev.observations
         for unit in units:
-            members = [obs[i] for i in unit.members if obs[i].key is not None and obs[i].cls.joins]
+            members = [obs[i] for i in unit.members if obs[i].key is not None and obs[i].cls in JOINING]
             named = [n for n in ev.named_after if n.key in unit.named and n.cls is IdClass.UNIQUE]
             if len(members) + len(named) < 2:
                 continue
@@ -119,9 +125,9 @@ def find_shared(files: Iterable[FileEvidence]) -> tuple[dict[str, str], set[tupl
             contacts = {o.key for o in members if o.cls is IdClass.SECONDARY and o.key}
             for key, cls in [(o.key, o.cls) for o in members] + [(n.key, n.cls) for n in named]:
                 if key is not None:
-                    _vote(seen.setdefault(key, _Votes()), key, cls, unique, names, contacts)
+                    _vote(seen.setdefault(key, _Votes(cls)), key, cls, unique, names, contacts)
         for key, v in seen.items():
-            total = votes.setdefault(key, _Votes())
+            total = votes.setdefault(key, _Votes(v.cls))
             for kind, values in v.unique.items():
                 total.unique.setdefault(kind, Counter()).update(dict.fromkeys(values, 1))
             total.names.update(dict.fromkeys(v.names, 1))
@@ -137,7 +143,7 @@ def find_shared(files: Iterable[FileEvidence]) -> tuple[dict[str, str], set[tupl
         else:
             if len(v.contacts) > HUB:
                 shared[key] = f"seen with more than {HUB} other e-mails and phones"
-            elif v.names and _split_vote(v.names):
+            elif v.cls in (IdClass.SECONDARY, IdClass.ACCOUNT) and _split_vote(v.names):
                 shared[key] = f"seen with {len(v.names)} different names"
         if v.names and len(v.names) > 1 and key not in shared:
             (top, most), = v.names.most_common(1)
@@ -208,18 +214,18 @@ class _Joiner:
         self.files.append((ev.file_id, ev.thread))
         obs = ev.observations
         for o in obs:
-            if o.key is not None and o.cls.joins:
+            if o.key is not None and o.cls in JOINING:
                 info = self.keys.get(o.key)
                 if info is None:
                     info = self.keys[o.key] = _Key(o.entity_type, o.cls, o.shape, o.first, o.names, o.finding)
                 info.findings += 1
         for n in ev.named_after:
-            if n.cls.joins and n.key not in self.keys:
+            if n.cls in JOINING and n.key not in self.keys:
                 self.keys[n.key] = _Key(n.entity_type, n.cls, n.shape)
         units, home = file_units(ev, self.context)
         base = len(self.units)
         for n, unit in enumerate(units):
-            keys = [obs[i].key for i in unit.members if obs[i].key is not None and obs[i].cls.joins]
+            keys = [obs[i].key for i in unit.members if obs[i].key is not None and obs[i].cls in JOINING]
             keys = self._respect_splits(list(dict.fromkeys([*keys, *unit.named])))  # type: ignore[list-item]
             self.units.append(unit)
             self.unit_file.append(fidx)
@@ -229,8 +235,8 @@ class _Joiner:
             if unit.kind == "document":
                 self.doc_unit[fidx] = base + n
         for i, o in enumerate(obs):
-            if o.cls.personal:
-                self.placed.append(_Placed(o.finding, o.key if o.cls.joins else None, o.cls,
+            if o.cls in PERSONAL:
+                self.placed.append(_Placed(o.finding, o.key if o.cls in JOINING else None, o.cls,
                                            base + home[i] if home[i] >= 0 else -1, fidx, o.first))
 
     def _respect_splits(self, keys: list[str]) -> list[str]:
@@ -272,7 +278,7 @@ class _Joiner:
             if k in self.shared:  # only its header pairs: the address with the name it is written with
                 units = [u for u in units if self.units[u].kind == "header"]
             strength = _JOIN[info.cls]
-            edges[strength].extend((a, b, k) for a, b in zip(units, units[1:], strict=False))
+            edges[strength].extend((a, b, k) for a, b in itertools.pairwise(units))
         for strength in (Strength.STRONG, Strength.MEDIUM, Strength.WEAK):
             for a, b, k in edges[strength]:
                 self._union(a, b, strength, k)
@@ -328,7 +334,7 @@ class _Joiner:
         if not spelled_by:
             return persons
         for k, info in self.keys.items():
-            if info.entity_type != "EMAIL_ADDRESS" or not info.names:
+            if info.entity_type != "EMAIL_ADDRESS" or not info.names or k in self.split_tags:
                 continue
             owners = {r for local in info.names for r in spelled_by.get(local, ())} & persons
             if len(owners) != 1:
@@ -360,8 +366,9 @@ class _Joiner:
         res.candidates = [(f, ids[r]) for f, r in candidates]
         for k, info in self.keys.items():
             root = key_root.get(k)
-            res.identifiers.append(IdentifierState(k, info.entity_type, info.cls, ids[root] if root in persons else None,
-                                                   self.shared.get(k), info.findings, info.example))
+            subject = ids[root] if root in persons else None
+            res.identifiers.append(IdentifierState(k, info.entity_type, info.cls, subject, self.shared.get(k),
+                                                   info.findings, info.example))
         for a, b, strength, key in self.tree:
             root = self._find(a)
             if root not in persons:
@@ -386,7 +393,7 @@ class _Joiner:
             root, via = None, ""
             if p.key is not None and key_root.get(p.key) in persons:
                 root, via = key_root[p.key], "identifier"
-            elif p.key is None or p.key not in self.shared:
+            elif p.key is None or (p.key not in self.shared and p.key not in self.split_tags):
                 for uid in (p.home, self.doc_unit.get(p.file, -1)):
                     if uid >= 0 and self._find(uid) in persons:
                         root, via = self._find(uid), self.units[uid].kind

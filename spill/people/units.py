@@ -6,7 +6,8 @@ A unit is the smallest thing a file says about one person, tried coarse to fine:
   whose identifiers agree; a nested record counts with the entity it is part of
   (``/export/worker[3]/bank[1]`` is worker 3);
 - otherwise, and for prose, a **block** (text between blank lines: a KYC entry, a signature)
-  and, when a block names several people, each **line** (a directory row);
+  and, when a block names several people, each **line** (a directory row) and, when a line
+  does, each **cell** of it (``|`` or tab separated: a table of contacts and owners);
 - in a mail, each **header** address with its display name (``Ana Lima <ana@x.com>``): the
   recipients are other people than the author;
 - the whole **document**, when everything in it agrees on one person (a W-8BEN, an invoice,
@@ -23,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from spill.people.classes import IdClass, Strength
+from spill.people.classes import JOINING, PERSONAL, PRIMARY, IdClass, Strength
 from spill.people.evidence import FileEvidence, Observation
 
 ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender", "return-path", "delivered-to",
@@ -120,15 +121,15 @@ def file_units(ev: FileEvidence, ctx: Context, *, voting: bool = False) -> tuple
     obs = ev.observations
     units: list[Unit] = []
     home = [-1] * len(obs)
-    personal = [i for i, o in enumerate(obs) if o.cls.personal]
+    personal = [i for i, o in enumerate(obs) if o.cls in PERSONAL]
 
     def add(kind: str, where: str, members: list[int]) -> None:
         primaries = _primaries([obs[i] for i in members], ctx)
-        members = [i for i in members if kind == "header" or obs[i].key is None and obs[i].cls is IdClass.ATTRIBUTE
+        members = [i for i in members if kind == "header" or (obs[i].key is None and obs[i].cls is IdClass.ATTRIBUTE)
                    or ctx.counts(obs[i], primaries)]
         if not members:
             return
-        strong = any(obs[i].cls.is_primary and obs[i].key is not None for i in members)
+        strong = any(obs[i].cls in PRIMARY and obs[i].key is not None for i in members)
         strength = Strength.STRONG if strong else Strength.MEDIUM
         units.append(Unit(kind, where, strength, members))
         for i in members:
@@ -177,7 +178,7 @@ def _prose(obs: list[Observation], members: list[int], ctx: Context, add, caps: 
     """Blocks that agree, else each line of a block that does not."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i in members:
-        offset, block, _line = _parts(obs[i])
+        offset, block, _line, _cell = _parts(obs[i])
         blocks[(offset, block)].append(i)
     for (offset, block), group in blocks.items():
         if agrees([obs[i] for i in group], ctx, caps["block"]):
@@ -189,12 +190,19 @@ def _prose(obs: list[Observation], members: list[int], ctx: Context, add, caps: 
         for line, in_line in lines.items():
             if agrees([obs[i] for i in in_line], ctx, caps["line"]):
                 add("line", f"line {line} at {offset}", in_line)
+                continue
+            cells: dict[str, list[int]] = defaultdict(list)
+            for i in in_line:
+                cells[_parts(obs[i])[3]].append(i)
+            for cell, in_cell in cells.items():
+                if len(cells) > 1 and agrees([obs[i] for i in in_cell], ctx, caps["line"]):
+                    add("cell", f"line {line} cell {cell} at {offset}", in_cell)
 
 
 def _document(ev: FileEvidence, personal: list[int], ctx: Context, cap: int, units: list[Unit],
               home: list[int]) -> None:
     """The whole file as one person's, when everything in it agrees (and it says something new)."""
-    named = [n for n in ev.named_after if n.cls.joins and n.key not in ctx.shared]
+    named = [n for n in ev.named_after if n.cls in JOINING and n.key not in ctx.shared]
     if len(units) < 2 and not named:
         return
     obs = ev.observations
@@ -204,10 +212,10 @@ def _document(ev: FileEvidence, personal: list[int], ctx: Context, cap: int, uni
         return
     primaries = _primaries(everything, ctx) + [n.key for n in named if n.cls is IdClass.UNIQUE]
     members = [i for i in personal if ctx.counts(obs[i], primaries)
-               or obs[i].key is None and obs[i].cls is IdClass.ATTRIBUTE]
+               or (obs[i].key is None and obs[i].cls is IdClass.ATTRIBUTE)]
     if not members and not named:
         return
-    strong = any(n.cls.is_primary for n in named) or any(obs[i].cls.is_primary and obs[i].key for i in members)
+    strong = any(n.cls in PRIMARY for n in named) or any(obs[i].cls in PRIMARY and obs[i].key for i in members)
     units.append(Unit("document", "document", Strength.STRONG if strong else Strength.MEDIUM, members,
                       [n.key for n in named]))
     for i in members:
@@ -215,9 +223,10 @@ def _document(ev: FileEvidence, personal: list[int], ctx: Context, cap: int, uni
             home[i] = len(units) - 1
 
 
-def _parts(o: Observation) -> tuple[str, str, str]:
-    parts = (o.unit or "").split(":")
-    return (parts[0], parts[1] if len(parts) > 1 else "0", parts[2] if len(parts) > 2 else "0")
+def _parts(o: Observation) -> tuple[str, str, str, str]:
+    """(segment offset, block, line, cell) of an observation."""
+    parts = [*(o.unit or "").split(":"), "0", "0", "0"]
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def _segment(o: Observation) -> str:
