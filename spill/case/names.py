@@ -4,11 +4,11 @@ After linkage, the full and first names of the people resolved (those known by a
 primary or a contact, not by a name or an account alone) are the gazetteer; the workers read
 the share's files again with it and report each known name, which is written here as a
 PERSON finding (rule :data:`FULL_RULE`, or :data:`FIRST_RULE` for a first name alone) unless
-the file already
-holds a PERSON finding over that span. A first name is kept only where a person with that
-first name is already linked in the same thread (the mail and its attachments, or the
-file): "Tobias" in a mail to Tobias Reinholt, not "Will" in a task prompt. A file read with
-one gazetteer is not read again until the gazetteer changes (``files.names_pass``).
+the file already holds a PERSON finding over that span. A first name is kept only where a
+person with that first name is already linked in the same thread (the mail and its
+attachments, or the file): "Tobias" in a mail to Tobias Reinholt, not "Will" in a task
+prompt. A file read with one gazetteer is not read again until the gazetteer changes
+(``files.names_pass``).
 """
 
 from __future__ import annotations
@@ -79,14 +79,17 @@ class Names:
                 taken = [(r[0], r[1]) for r in conn.execute(
                     "SELECT start, \"end\" FROM findings WHERE file_id = ? AND entity_type = 'PERSON'"
                     f" AND rule NOT IN ({rows.marks(RULES)}) AND start IS NOT NULL", [row["id"], *RULES])]
-                present = self._present(thread_of(path, kinds)) if result.findings else set()
+                present: set[str] | None = None  # read once, for the first first name
                 fresh = []
                 keys = KeyRows(self.store)
                 for f in result.findings:
                     if f.start is None or f.end is None or any(s < f.end and f.start < e for s, e in taken):
                         continue
-                    if f.rule == FIRST_RULE and not self._first_name_known(f.value or "", gazetteer, present):
-                        continue
+                    if f.rule == FIRST_RULE:
+                        if present is None:
+                            present = self._present(thread_of(path, kinds))
+                        if not self._first_name_known(f.value or "", gazetteer, present):
+                            continue
                     fresh.append(self._row(f, row["id"], row["sha256"] or "", scan_id))
                     keys.add(fresh[-1]["fingerprint"], f.entity_type, str(f.category), f.value or "")
                 old = {r[0] for r in conn.execute(f"SELECT id FROM findings WHERE file_id = ? AND rule IN"
@@ -107,10 +110,11 @@ class Names:
             self.store.conn.execute("UPDATE files SET names_pass = ? WHERE path = ?", (digest, top))
 
     def _present(self, thread: str) -> set[str]:
-        prefix = thread + "!/"
+        """The people linked in a thread: the file and its members (a path range on the path index)."""
         return {r[0] for r in self.store.conn.execute(
-            "SELECT DISTINCT subject FROM findings WHERE (path = ? OR substr(path, 1, ?) = ?) AND subject IS NOT NULL",
-            (thread, len(prefix), prefix))}
+            "SELECT subject FROM findings WHERE path = ? AND subject IS NOT NULL UNION"
+            " SELECT subject FROM findings WHERE path >= ? AND path < ? AND subject IS NOT NULL",
+            (thread, thread + "!/", thread + "!0"))}
 
     def _first_name_known(self, value: str, gazetteer: Gazetteer, present: set[str]) -> bool:
         """A first name alone counts only where someone with that first name is linked in the same thread."""

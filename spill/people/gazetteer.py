@@ -24,7 +24,10 @@ from spill.people.classes import fold
 FULL, FIRST = "full", "first"
 MAX_WORDS = 4  # a full name spans at most this many words ("Maria da Conceição Santos")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_GAP = re.compile(r"[ \t]+|[ \t]*-[ \t]*")  # words of one name are separated by spaces (or a hyphen)
+# a word that does not start with an ASCII lowercase letter, not glued to a letter before it
+_CAPITALISED = re.compile(r"(?<![^\W\d_])(?=[^\W\d_a-z])[^\W\d_]+(?:['’][^\W\d_]+)*")
+# the next word of a name: after spaces (or a hyphen), on the same line
+_NEXT_WORD = re.compile(r"(?:[ \t]+|[ \t]*-[ \t]*)([^\W\d_]+(?:['’][^\W\d_]+)*)")
 _CACHE_LIMIT = 200_000
 Payload = tuple[bytes, dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
 
@@ -85,43 +88,39 @@ class Gazetteer:
         return self.full.get(self._fp(f"{words[0]} {words[-1]}"), ())
 
     def find(self, text: str) -> Iterator[NameHit]:
-        """Known names in ``text``, longest first, without overlaps."""
+        """Known names in ``text``, longest first, without overlaps (only capitalised words are looked up)."""
         if not self.first:
             return
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-        i = 0
-        while i < len(words):
-            start, end, word = words[i]
-            if not word[0].isupper() or len(word) < 2:
-                i += 1
+        taken = 0
+        for m in _CAPITALISED.finditer(text):
+            word = m.group()
+            if m.start() < taken or len(word) < 2 or not word[0].isupper():
                 continue
-            first = self._fp(fold(word))
-            if first not in self.first:
-                i += 1
+            first = fold(word)
+            people = self.first.get(self._fp(first))
+            if people is None:
                 continue
-            hit = self._full_name(text, words, i, fold(word))
-            if hit is not None:
-                yield hit
-                i = next((n for n, w in enumerate(words) if w[0] >= hit.end), len(words))
-                continue
-            yield NameHit(start, end, FIRST, self.first[first])
-            i += 1
+            hit = self._full_name(text, m.start(), m.end(), first)
+            if hit is None:
+                hit = NameHit(m.start(), m.end(), FIRST, people)
+            taken = hit.end
+            yield hit
 
-    def _full_name(self, text: str, words: list[tuple[int, int, str]], i: int, first: str) -> NameHit | None:
+    def _full_name(self, text: str, start: int, end: int, first: str) -> NameHit | None:
+        """The longest known full name starting with this first name (particles may sit inside)."""
         best = None
-        last_end = words[i][1]
-        for j in range(i + 1, min(len(words), i + MAX_WORDS)):
-            start, end, word = words[j]
-            if not _GAP.fullmatch(text[last_end:start]):
+        for _ in range(MAX_WORDS - 1):
+            m = _NEXT_WORD.match(text, end)
+            if m is None:
                 break
-            last_end = end
+            word, end = m.group(1), m.end()
             if not word[0].isupper():
                 if len(word) > 3:
                     break
                 continue  # a particle: van, da, de
             people = self.full.get(self._fp(f"{first} {fold(word)}"))
             if people:
-                best = NameHit(words[i][0], end, FULL, people)
+                best = NameHit(start, end, FULL, people)
         return best
 
 
