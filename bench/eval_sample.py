@@ -1,4 +1,9 @@
-"""`make eval`: scan sample_data/share and score it against sample_data/truth.jsonl, next to plain Presidio."""
+"""`make eval`: scan sample_data/share and score it against sample_data/truth.jsonl, next to plain Presidio.
+
+Detection per label (recall, precision, findings per true item), then people linkage against the
+truth's ``subject`` (B-cubed precision and recall over the person-bound findings, the share of them
+linked, people merged and split, each planted contractor's data types: see ``bench/linkage.py``).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from bench.common import (
     score,
     spill_scan_and_export,
 )
+from bench.linkage import print_linkage, score_linkage
 
 
 def main() -> int:
@@ -41,6 +47,15 @@ def main() -> int:
     print_table(f"spill on {args.share.relative_to(ROOT) if args.share.is_relative_to(ROOT) else args.share} "
                 f"({len(findings)} findings, {elapsed:.1f}s scan+export; "
                 f"rules: built-in{''.join(' + ' + str(d) for d in rule_dirs)})", score(truth, findings))
+    if any("subject" in t for t in truth):
+        linkage = score_linkage(truth, findings)
+        print_linkage("people linkage against the truth's subjects (person-bound findings)", linkage)
+        checks = [("B-cubed precision >= 0.95", linkage.precision >= 0.95),
+                  ("B-cubed recall >= 0.95", linkage.recall >= 0.95),
+                  ("person-bound findings linked >= 90 %", linkage.linked_share >= 0.90),
+                  ("no person merges two planted contractors", not linkage.merged_contractors),
+                  ("every contractor's row lists exactly their types", linkage.types_exact == linkage.types_checked)]
+        print("targets: " + "; ".join(f"{name} {'ok' if ok else 'MISSED'}" for name, ok in checks))
     if not args.no_baseline:
         t0 = time.monotonic()
         base = baseline_findings(args.share, plain_analyzer(national=True))

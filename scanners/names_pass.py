@@ -42,12 +42,10 @@ class GazetteerDetector:
     def detect(self, segments: Sequence[Segment]) -> list[list[Detection]]:
         out = []
         for seg in segments:
-            if seg.context == "file name":
-                out.append([])
-                continue
+            file_name = seg.context == "file name"  # passport_Jane_Doe.pdf: a known full name only
             out.append([Detection("PERSON", hit.start, hit.end, FULL_SCORE if hit.kind == FULL else FIRST_SCORE,
                                   FULL_RULE if hit.kind == FULL else FIRST_RULE, Category.IDENTITY, Severity.MEDIUM)
-                        for hit in self.gazetteer.find(seg.text)])
+                        for hit in self.gazetteer.find(seg.text) if hit.kind == FULL or not file_name])
         return out
 
     def classify(self, text: str, path: str) -> None:

@@ -7,12 +7,14 @@ PERSON finding (rule :data:`FULL_RULE`, or :data:`FIRST_RULE` for a first name a
 the file already holds a PERSON finding over that span. A first name is kept only where a
 person with that first name is already linked in the same thread (the mail and its
 attachments, or the file): "Tobias" in a mail to Tobias Reinholt, not "Will" in a task
-prompt. A file read with one gazetteer is not read again until the gazetteer changes
-(``files.names_pass``).
+prompt. A known full name in a file's own name (``passport_Jane_Doe.pdf``) is kept as what the
+file is named after. A file read with one gazetteer is not read again until the gazetteer
+changes (``files.names_pass``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -69,25 +71,31 @@ class Names:
         """Record what the gazetteer found in one top-level file (and its members); returns the findings added."""
         conn = self.store.conn
         kinds = {r.file.path: r.file.kind for r in results}
+        named_here: dict[str, set[str]] = {}  # thread → the people whose full names this pass found in it
+        for result in results:
+            for f in result.findings:
+                if f.rule == FULL_RULE and f.value:
+                    named_here.setdefault(thread_of(result.file.path, kinds), set()).update(gazetteer.knows(f.value))
         added = 0
         with self.store.transaction():
             for result in results:
                 path = result.file.path
-                row = conn.execute("SELECT id, sha256 FROM files WHERE path = ?", (path,)).fetchone()
+                row = conn.execute("SELECT id, sha256, named_after FROM files WHERE path = ?", (path,)).fetchone()
                 if row is None:
                     continue
+                self._named_after(row, result, keys := KeyRows(self.store))
                 taken = [(r[0], r[1]) for r in conn.execute(
                     "SELECT start, \"end\" FROM findings WHERE file_id = ? AND entity_type = 'PERSON'"
                     f" AND rule NOT IN ({rows.marks(RULES)}) AND start IS NOT NULL", [row["id"], *RULES])]
                 present: set[str] | None = None  # read once, for the first first name
                 fresh = []
-                keys = KeyRows(self.store)
                 for f in result.findings:
                     if f.start is None or f.end is None or any(s < f.end and f.start < e for s, e in taken):
                         continue
                     if f.rule == FIRST_RULE:
                         if present is None:
-                            present = self._present(thread_of(path, kinds))
+                            thread = thread_of(path, kinds)
+                            present = self._present(thread) | named_here.get(thread, set())
                         if not self._first_name_known(f.value or "", gazetteer, present):
                             continue
                     fresh.append(self._row(f, row["id"], row["sha256"] or "", scan_id))
@@ -103,6 +111,19 @@ class Names:
                 added += len(new)
             conn.execute("UPDATE files SET names_pass = ? WHERE path = ?", (digest, top))
         return added
+
+    def _named_after(self, row: Any, result: FileResult, keys: KeyRows) -> None:
+        """A known full name in the file's own name (``passport_Jane_Doe.pdf``): the file is named after them."""
+        found = [n for n in result.file.named_after if n[0] == "PERSON"]
+        if not found:
+            return
+        named = json.loads(row["named_after"] or "[]")
+        for etype, category, value in found:
+            fp = fingerprint(self.store.key_bytes(), value)
+            keys.add(fp, etype, category, value)
+            if [etype, category, fp] not in named:
+                named.append([etype, category, fp])
+        self.store.conn.execute("UPDATE files SET named_after = ? WHERE id = ?", (json.dumps(named), row["id"]))
 
     def mark_read(self, top: str, digest: str) -> None:
         """A file the workers could not read again (timeout, memory): not retried with this gazetteer."""

@@ -387,7 +387,9 @@ class _Joiner:
         pending: list[_Placed] = []
         for p in self.placed:
             if p.key is None and p.cls is IdClass.NAME:
-                if p.first:
+                if p.home >= 0 and self.units[p.home].kind == "record" and self._find(p.home) in persons:
+                    assign[p.finding] = (self._find(p.home), "record")  # a first-name cell of a person's row
+                elif p.first:
                     pending.append(p)
                 continue
             root, via = None, ""

@@ -11,7 +11,8 @@ A unit is the smallest thing a file says about one person, tried coarse to fine:
 - in a mail, each **header** address with its display name (``Ana Lima <ana@x.com>``): the
   recipients are other people than the author;
 - the whole **document**, when everything in it agrees on one person (a W-8BEN, an invoice,
-  a KYC request form), or when it is named after an identifier and nothing in it disagrees.
+  a KYC request form), with what its file name holds (``W-8BEN_<contractor ID>.docx``,
+  ``passport_<known name>.pdf``) agreeing too.
 
 A group *agrees* (is one person) when it holds no two unique primaries of one type and shape,
 no two different full names, and few distinct e-mails or phones. Identifiers found to be
@@ -25,7 +26,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spill.people.classes import JOINING, PERSONAL, PRIMARY, IdClass, Strength
-from spill.people.evidence import FileEvidence, Observation
+from spill.people.evidence import FileEvidence, NamedAfter, Observation
 
 ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender", "return-path", "delivered-to",
                              "x-original-to", "resent-from", "resent-to"})
@@ -79,14 +80,16 @@ class Context:
 NOTHING = Context()
 
 
-def agrees(obs: Sequence[Observation], ctx: Context, cap: int,
-           extra: Sequence[tuple[str, str | None, str]] = ()) -> bool:
-    """Whether these observations can all be one person's (``extra``: (type, shape, key) named after)."""
+def agrees(obs: Sequence[Observation], ctx: Context, cap: int, named: Sequence[NamedAfter] = ()) -> bool:
+    """Whether these observations (and the identifiers the file is ``named`` after) can all be one person's."""
     unique: dict[tuple[str, str | None], str] = {}
     names: set[str] = set()
     secondaries: dict[str, set[str]] = defaultdict(set)
-    for etype, shp, key in extra:
-        unique[(etype, shp)] = key
+    for n in named:
+        if n.cls is IdClass.UNIQUE:
+            unique[(n.entity_type, n.shape)] = n.key
+        elif n.cls is IdClass.NAME:
+            names.add(n.key)
     primaries = _primaries(obs, ctx)
     for o in obs:
         if not ctx.counts(o, primaries):
@@ -125,8 +128,9 @@ def file_units(ev: FileEvidence, ctx: Context, *, voting: bool = False) -> tuple
 
     def add(kind: str, where: str, members: list[int]) -> None:
         primaries = _primaries([obs[i] for i in members], ctx)
-        members = [i for i in members if kind == "header" or (obs[i].key is None and obs[i].cls is IdClass.ATTRIBUTE)
-                   or ctx.counts(obs[i], primaries)]
+        # a record's first-name or surname cell is that record's person's, like its other cells
+        members = [i for i in members if kind == "header" or ctx.counts(obs[i], primaries)
+                   or (kind == "record" and obs[i].key is None and obs[i].cls is IdClass.NAME)]
         if not members:
             return
         strong = any(obs[i].cls in PRIMARY and obs[i].key is not None for i in members)
@@ -206,9 +210,8 @@ def _document(ev: FileEvidence, personal: list[int], ctx: Context, cap: int, uni
     if len(units) < 2 and not named:
         return
     obs = ev.observations
-    extra = [(n.entity_type, n.shape, n.key) for n in named if n.cls is IdClass.UNIQUE]
     everything = [obs[i] for i in personal]
-    if not agrees(everything, ctx, cap, extra):
+    if not agrees(everything, ctx, cap, named):
         return
     primaries = _primaries(everything, ctx) + [n.key for n in named if n.cls is IdClass.UNIQUE]
     members = [i for i in personal if ctx.counts(obs[i], primaries)
