@@ -440,6 +440,7 @@ class CaseOverview:
     by_severity: dict[str, int]
     rubric_clients: list[tuple[str, int, int]]    # client lab, LAB_RUBRIC findings, still open
     people: int
+    people_by_confidence: dict[str, int] = field(default_factory=dict)  # strong | medium | weak → people
 
     @property
     def findings(self) -> int:

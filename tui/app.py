@@ -66,6 +66,7 @@ class TriageApp(App[None], inherit_bindings=False):
         self.analyst = analyst or default_analyst()
         self.revealer = revealer
         self.reader = CaseReader(self.case_path)
+        self.came_from: tuple[str, str] | None = None  # (screen, person) that opened the Findings screen
         self.writer = DecisionWriter(self.case_path, self.analyst)
         self.sub_title = f"{self.case_path.name} · analyst {self.analyst}"
 
@@ -90,16 +91,27 @@ class TriageApp(App[None], inherit_bindings=False):
     def tab_clicked(self, message: ScreenTabs.TabClicked) -> None:
         self.switch_mode(message.mode)
 
-    def show_findings(self, query: FindingQuery) -> None:
-        """Jump to the Findings screen showing ``query`` (from Files or People)."""
+    def show_findings(self, query: FindingQuery, *, came_from: str | None = None) -> None:
+        """Jump to the Findings screen showing ``query`` (from Files or People); escape there goes back to
+        ``came_from`` while it still shows that query's person."""
 
         def apply() -> None:
             screen = self.screen
             if isinstance(screen, FindingsScreen):
                 screen.show_query(query, group_by="")
 
+        self.came_from = (came_from, query.subject) if came_from else None
         self.switch_mode(FindingsScreen.MODE.name)
         self.call_after_refresh(apply)
+
+    def back_from_findings(self, subject: str) -> bool:
+        """Return to the screen that opened a person's findings (True when there was one)."""
+        if self.came_from is None or self.came_from[1] != subject or not subject:
+            return False
+        mode, _ = self.came_from
+        self.came_from = None
+        self.switch_mode(mode)
+        return True
 
 
 def run_triage(case_path: Path, analyst: str | None, revealer: Revealer | None) -> None:

@@ -46,6 +46,7 @@ class DecisionRequest:
     after: str | None
     label: str  # for the notice and the undo history: "confirmed 3,000 findings (value +1 (415)…)"
     reason: str | None = None
+    kind: str = "finding"  # what the ids are: findings, or people ("subject": merge, split, not a person)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,6 @@ class DecisionWriter:
 
         batch, changed = case.log.decide(
             ids, action=request.action, after=request.after, analyst=self.analyst, reason=request.reason,
-            skip_unchanged=request.action is not Action.REVEAL,
+            kind=request.kind, skip_unchanged=request.action is not Action.REVEAL,
             progress=progress if len(ids) >= PROGRESS_FROM else None)
         return self.DecisionRecorded(request, batch, changed, ids)

@@ -48,6 +48,16 @@ class PeopleView:
         return {r[0] or "strong": r[1] for r in self.store.conn.execute(
             "SELECT confidence, count(*) FROM subjects WHERE findings > 0 GROUP BY confidence")}
 
+    def why_nobody(self) -> str:
+        """Why the case has no people: nothing scanned, nothing person-shaped, or all of it decided away."""
+        conn = self.store.conn
+        if not conn.execute("SELECT 1 FROM findings LIMIT 1").fetchone():
+            return "no people: the case holds no findings yet (scan a share first)"
+        if not conn.execute("SELECT 1 FROM identifiers WHERE class IN ('primary', 'name') LIMIT 1").fetchone():
+            return ("no people: nothing found here is person-shaped — no name and no personal ID, only"
+                    " credentials, rubrics, shared contact points or values nobody's name goes with")
+        return "no people: the names and IDs found were all marked false positives or not a person"
+
     def get(self, subject: str) -> Person | None:
         row = self.store.conn.execute(f"SELECT {_COLUMNS} FROM subjects s WHERE s.id = ?", (subject,)).fetchone()
         return self._person(row) if row else None

@@ -26,6 +26,7 @@ class Reports:
             "by_type": {r[0]: r[1] for r in q(
                 "SELECT entity_type, count(*) FROM findings GROUP BY entity_type ORDER BY 2 DESC")},
             "subjects": self.people.count(),
+            "people_by_confidence": self.people.by_confidence(),
         }
 
     def report_data(self, *, list_limit: int = 200) -> dict[str, Any]:
@@ -46,9 +47,9 @@ class Reports:
             "SELECT path, status, reason FROM files WHERE status IN ('error', 'skipped') ORDER BY status, path"
             " LIMIT ?", (list_limit,))]
         data["people"] = [tuple(r) for r in q(
-            "SELECT s.id, s.label, s.findings, s.files, group_concat(DISTINCT f.category) FROM subjects s"
-            " JOIN findings f ON f.subject = s.id WHERE f.status != 'false_positive'"
-            " GROUP BY s.id ORDER BY s.findings DESC LIMIT ?", (list_limit,))]
+            "SELECT s.id, s.label, s.confidence, s.findings, s.files, group_concat(DISTINCT f.entity_type)"
+            " FROM subjects s JOIN findings f ON f.subject = s.id WHERE f.status != 'false_positive'"
+            " GROUP BY s.id ORDER BY s.findings DESC, s.id LIMIT ?", (list_limit,))]
         data["top_folders"] = [tuple(r) for r in q(
             "SELECT CASE WHEN instr(path, '/') > 0 THEN substr(path, 1, instr(path, '/') - 1) ELSE '.' END AS"
             " folder, count(*) FROM findings WHERE status != 'false_positive' GROUP BY folder ORDER BY 2 DESC"
@@ -74,7 +75,7 @@ class Reports:
             "SELECT client, count(*), sum(status = 'open') FROM findings WHERE entity_type = 'LAB_RUBRIC'"
             " GROUP BY client ORDER BY count(*) DESC, client")]
         return CaseOverview(self.store.path.name, self.scans.last(), files, matrix, by_sev, clients,
-                            self.people.count())
+                            self.people.count(), self.people.by_confidence())
 
     def top_folders(self) -> list[tuple[str, int, Severity]]:
         """Findings and worst severity per folder (first two levels), most findings first."""

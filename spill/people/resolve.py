@@ -80,6 +80,7 @@ class _Key:
 class _Cluster:
     unique: dict[Kind, str] = field(default_factory=dict)
     names: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +191,8 @@ class _Joiner:
         self.placed: list[_Placed] = []
         self.parent: list[int] = []
         self.clusters: dict[int, _Cluster] = {}
-        self.tree: list[tuple[int, int, Strength, str | None]] = []  # spanning edges: unit a, unit b, how, via
+        # the joins that hold people together: unit a, unit b, how strongly, through which identifier
+        self.tree: list[tuple[int, int, Strength, str | None]] = []
         self.spelled: dict[str, int] = {}  # e-mail key → root of the person its local part names
         # an analyst's split: the person's anchor and each key split off it become conflicting primaries
         self.split_tags: dict[str, list[tuple[Kind, str]]] = defaultdict(list)
@@ -260,7 +262,7 @@ class _Joiner:
     def _cluster(self, root: int) -> _Cluster:
         c = self.clusters.get(root)
         if c is None:
-            c = self.clusters[root] = _Cluster()
+            c = self.clusters[root] = _Cluster(keys=set(self.unit_keys[root]))
             for k in self.unit_keys[root]:
                 info = self.keys[k]
                 if info.cls is IdClass.UNIQUE:
@@ -293,13 +295,18 @@ class _Joiner:
                 return False
         if strength < Strength.STRONG and ca.names and cb.names and not ca.names & cb.names:
             return False
-        if len(ca.unique) + len(ca.names) < len(cb.unique) + len(cb.names):
+        if len(ca.keys) < len(cb.keys):
             ra, rb, ca, cb = rb, ra, cb, ca
+        # a join that brings no identifier the other side lacks (one more record of the same values)
+        # holds nothing together: it does not weaken the person's confidence
+        needed = not cb.keys <= ca.keys
         self.parent[rb] = ra
         ca.unique.update(cb.unique)
         ca.names |= cb.names
+        ca.keys |= cb.keys
         del self.clusters[rb]
-        self.tree.append((a, b, strength, key))
+        if needed:
+            self.tree.append((a, b, strength, key))
         return True
 
     def _key_roots(self) -> dict[str, int]:

@@ -25,7 +25,7 @@ def _sections(case: Case) -> list[tuple[str, list[str], list[list[Any]]]]:
         ["Files skipped", files.get("skipped", 0)],
         ["Files failed", files.get("error", 0)],
         ["Findings", c["findings"]],
-        ["People with exposed data", c["subjects"]],
+        ["People with exposed data", _people_line(c["subjects"], c.get("people_by_confidence", {}))],
         ["Decision log", "intact" if not d["chain_problems"] else f"BROKEN: {'; '.join(d['chain_problems'][:3])}"],
         ["Decision log head", f"{d['log_head'].count} entries, MAC {d['log_head'].mac or '-'} "
                               "(pin it: spill verify CASE --head MAC)"],
@@ -44,7 +44,9 @@ def _sections(case: Case) -> list[tuple[str, list[str], list[list[Any]]]]:
                 [[t, cat, st, n, nd, nf] for t, cat, _sev, st, n, nd, nf in d["by_type_status"]]))
     out.append(("AI-lab rubrics and guidelines exposed", ["client lab", "documents", "where"],
                 [[client, n, ", ".join(sorted(set(paths.split("\n")))[:5])] for client, n, paths in d["rubrics"]]))
-    out.append(("People whose data is exposed", ["person", "label (masked)", "findings", "files", "categories"],
+    out.append(("People whose data is exposed (the weakest link holding each together: strong, a shared ID;"
+                " medium, a shared e-mail or phone or a mail header; weak, a name)",
+                ["person", "label (masked)", "link", "findings", "files", "data types"],
                 [list(r) for r in d["people"]]))
     out.append(("Where (top folders)", ["folder", "findings"], [list(r) for r in d["top_folders"]]))
     out.append(("Not scanned (skipped or failed) — what this report cannot speak for", ["path", "status", "reason"],
@@ -93,3 +95,8 @@ def render_html(case: Case) -> str:
 
 def _md(value: Any) -> str:
     return markdown(value)
+
+
+def _people_line(total: int, by_confidence: dict[str, int]) -> str:
+    parts = [f"{by_confidence[k]} {k}" for k in ("strong", "medium", "weak") if by_confidence.get(k)]
+    return f"{total} ({', '.join(parts)} links)" if parts else str(total)

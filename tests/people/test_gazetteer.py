@@ -61,8 +61,8 @@ def test_names_pass_finds_a_name_the_first_pass_missed_and_links_it(tmp_path: Pa
     case_path = tmp_path / "case.db"
     assert main(["scan", str(share), "--case", str(case_path), "--no-ner", "--jobs", "1"]) == 0
     with Case.open(case_path) as case:
-        found = case.conn.execute(
-            "SELECT rule, preview, subject, subject_via FROM findings WHERE path = 'notes.txt' ORDER BY start").fetchall()
+        found = case.conn.execute("SELECT rule, preview, subject, subject_via FROM findings"
+                                  " WHERE path = 'notes.txt' ORDER BY start").fetchall()
         priya = case.conn.execute("SELECT subject FROM findings WHERE path = 'roster.csv' AND preview = 'P••• S•••'"
                                   ).fetchone()[0]
         counts = json.loads(case.conn.execute("SELECT counts FROM scans").fetchone()[0])

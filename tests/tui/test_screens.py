@@ -41,7 +41,7 @@ async def test_overview_shows_the_case_at_a_glance(make_app: Callable[..., Triag
         await pilot.pause()
         shown = screen_text(app)
         assert "22 scanned · 2 skipped · 1 failed" in shown
-        assert "Northwind AI" in shown and "3 contractors" in shown and "0 of 51 findings decided" in shown
+        assert "Northwind AI" in shown and "3 with exposed data" in shown and "0 of 51 findings decided" in shown
 
 
 async def test_overview_follows_a_running_scan(running_sample: SampleCase, monkeypatch: pytest.MonkeyPatch) -> None:

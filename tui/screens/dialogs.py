@@ -1,4 +1,4 @@
-"""Small questions asked over the current screen: a note, a severity, a yes/no."""
+"""Small questions asked over the current screen: a note, a severity, a yes/no, one of a few options."""
 
 from __future__ import annotations
 
@@ -101,3 +101,30 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Pick one of a few options (an identifier to split off a person): arrows and Enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without choosing"),
+    ]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], hint: str = "enter picks · escape cancels") -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(fmt.plain(self.title_text), classes="dialog-title")
+            yield OptionList(*(Option(fmt.plain(label), id=key) for key, label in self.options), id="choice-options")
+            yield Label(self.hint, classes="dialog-hint")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -66,7 +66,7 @@ class FindingsScreen(TriageScreen):
         Binding("enter", "open", "Open", show=False,
                 tooltip="Open the group under the cursor, or enlarge the detail pane"),
         Binding("escape", "back", "Back", show=False,
-                tooltip="Shrink the detail pane, clear the selection, or go back to the groups"),
+                tooltip="Shrink the detail pane, clear the selection, go back to the groups or to People"),
         Binding("S", "cycle_sort", "Sort", show=False,
                 tooltip=f"Sort by {', '.join(SORTS[:-1])} or {SORTS[-1]}"),
     ]
@@ -270,6 +270,8 @@ class FindingsScreen(TriageScreen):
             self.groups_table.focus()
             self.show_detail()
             self.update_status()
+        else:
+            self.triage.back_from_findings(self.query_.subject)  # a person's findings: back to People
 
     # ------------------------------------------------------------------ selection
     def action_toggle_select(self) -> None:

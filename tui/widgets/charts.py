@@ -49,7 +49,11 @@ def scan_panel(o: CaseOverview) -> RenderableType:
     lines.append("\n")
     lines.append("people ", style="dim")
     lines.append(f"{o.people:,}", style="bold")
-    lines.append(f" contractors with exposed data ({modes.PEOPLE.label})")
+    lines.append(f" with exposed data ({modes.PEOPLE.label})")
+    weak = o.people_by_confidence.get("weak", 0)
+    if weak:
+        lines.append(" · ")
+        lines.append(f"{weak:,} held together by a name only", style="bold")
     return lines
 
 
