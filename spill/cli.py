@@ -181,7 +181,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     cats = ", ".join(f"{k} {v}" for k, v in sorted(counts["by_category"].items())) or "none"
     print(f"spill: scanned {p.files_done} files ({p.unchanged} unchanged, {p.duplicates} duplicates, "
           f"{p.skipped} skipped, {p.errors} errors) in {p.elapsed:.1f}s: {counts['findings']} findings "
-          f"[{cats}], {counts['subjects']} people → {terminal(case_path)} "
+          f"[{cats}], {counts['subjects']} people{_names(p)} → {terminal(case_path)} "
           f"(largest worker {p.worker_peak_rss / 2**20:.0f} MiB)")
     if os.environ.get("SPILL_DEBUG_PROGRESS"):
         print(describe(p), file=sys.stderr)
@@ -310,6 +310,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- helpers
+def _names(p) -> str:
+    """What the names pass added, for the closing line."""
+    return f" ({p.names_found} more names found once the people were known)" if p.names_found else ""
+
+
 def _isolation_choice(requested: bool | None) -> bool:
     """--isolate insists, --no-isolate declines, neither: isolate where the OS allows it, else say so."""
     if requested is False:

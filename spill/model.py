@@ -388,6 +388,7 @@ class PersonExposure:
     links_total: int = 0
     merged: tuple[str, ...] = ()  # people merged into this one by an analyst
     splits: tuple[str, ...] = ()  # identifiers split off by an analyst
+    maybe: int = 0  # first-name mentions that may be theirs, shared with other people (not linked)
 
 
 PEOPLE_SORTS = ("exposure", "name", "confidence")

@@ -134,8 +134,9 @@ class PeopleView:
             " ORDER BY CASE l.strength WHEN 'weak' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, l.rowid LIMIT ?",
             [*members, limit])]
         split = conn.execute("SELECT split_off FROM subject_overrides WHERE subject = ?", (subject,)).fetchone()
+        maybe = conn.execute(f"SELECT count(*) FROM subject_candidates WHERE subject IN ({m})", members).fetchone()[0]
         return PersonExposure(person, what, where, identifiers, links, int(links_total), tuple(members[1:]),
-                              tuple(split[0].split(",")) if split and split[0] else ())
+                              tuple(split[0].split(",")) if split and split[0] else (), int(maybe))
 
     def merged_into(self, subject: str) -> list[str]:
         """The people an analyst merged into this one (directly or through another merge)."""

@@ -154,3 +154,39 @@ def test_a_false_positive_leaves_the_persons_exposure(linked: Case) -> None:
 def test_a_case_without_person_data_has_no_people(case: Case) -> None:
     write(case, result("config/app.csv", [(None, [("EMAIL_ADDRESS", "alerts@corp.example")])]))
     assert case.people.link() == 0 and case.people.page(0, 10) == []
+
+
+def test_merge_and_split_round_trip_through_undo_and_spill_verify(tmp_path, capsys) -> None:
+    """Through the CLI: a scanned share, a merge and a split undone, then a change made outside the log."""
+    import sqlite3
+
+    from spill.cli import main
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "roster.csv").write_text("contractor_id,full_name,email,iban\n"
+                                      "CTR-100201,Priya Sharma,priya.s@mail.example,GB82WEST12345698765432\n"
+                                      "CTR-100202,Kwame Mensah,kwame.m@mail.example,GB33BUKB20201555555555\n",
+                                      encoding="utf-8")
+    case_path = tmp_path / "case.db"
+    assert main(["scan", str(share), "--case", str(case_path), "--no-ner", "--jobs", "1"]) == 0
+    with Case.open(case_path) as case:
+        ids = by_label(case)
+        priya, kwame = ids["P••• S•••"], ids["K••• M•••"]
+        merge, _ = case.log.decide([kwame], action=Action.MERGE, after=priya, analyst="ana", kind="subject")
+        iban = case.conn.execute("SELECT key FROM identifiers WHERE subject = ? AND entity_type = 'IBAN_CODE'",
+                                 (priya,)).fetchone()[0]
+        split, _ = case.log.decide([priya], action=Action.SPLIT, after=iban, analyst="ana", kind="subject")
+        case.log.undo(split, analyst="ana")
+        case.log.undo(merge, analyst="ana")
+        assert by_label(case) == ids
+    assert main(["verify", str(case_path)]) == 0
+    with Case.open(case_path) as case:
+        case.log.decide([kwame], action=Action.MERGE, after=priya, analyst="ana", kind="subject")
+    conn = sqlite3.connect(case_path)
+    conn.execute("UPDATE subject_overrides SET merged_into = NULL")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+    assert main(["verify", str(case_path)]) == 2
+    assert f"person {kwame}: merge" in capsys.readouterr().out

@@ -76,6 +76,9 @@ def render_person(e: PersonExposure, revealed: Sequence[tuple[str, str]] = (), *
     elif e.links_total > limit:
         why.append(f"\n… {e.links_total - limit} more joins", style="dim")
     out.add("why one", why)
+    if e.maybe:
+        out.add("maybe", Text(f"{e.maybe:,} first-name mention(s) that may be theirs or another's with that first"
+                              " name (not linked)", style="dim"))
     decided = []
     if e.merged:
         decided.append(f"merged in by an analyst: {', '.join(e.merged)}")
