@@ -126,7 +126,7 @@ def spread_sample(share: Path, every: int = 7) -> list[str]:
 
 
 def run_spill(share: Path, case: Path, *argv: str, fresh: bool = True) -> tuple[float, int, float | None]:
-    """(seconds, peak RSS of the largest process in KiB, first-finding seconds)."""
+    """(seconds, peak RSS of the largest process in KiB, first-finding seconds); the people figures are printed."""
     if fresh:
         for p in case.parent.glob(case.name + "*"):
             p.unlink()
@@ -140,6 +140,9 @@ def run_spill(share: Path, case: Path, *argv: str, fresh: bool = True) -> tuple[
 
     counts = json.loads(sqlite3.connect(case).execute(
         "SELECT counts FROM scans ORDER BY id DESC LIMIT 1").fetchone()[0])
+    if counts.get("link_seconds"):
+        print(f"    of which people linkage {counts['link_seconds']:.1f}s, names pass {counts['names_seconds']:.1f}s"
+              f" ({counts['names_found']:,} names found, {counts['people']:,} people)")
     return elapsed, max(peak, before), counts.get("first_finding_seconds")
 
 

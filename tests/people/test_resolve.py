@@ -10,7 +10,8 @@ import itertools
 
 from spill.people.classes import IdClass, Strength, classify, shape
 from spill.people.evidence import Constraints, FileEvidence, NamedAfter, Observation
-from spill.people.resolve import HUB, Resolver, new_id
+from spill.people.resolve import Resolver, new_id
+from spill.people.sharing import HUB
 
 _ids = itertools.count(1)
 
