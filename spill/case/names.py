@@ -26,6 +26,7 @@ from spill.fingerprint import fingerprint
 from spill.model import FileResult, finding_id
 from spill.people.classes import fold
 from spill.people.gazetteer import Gazetteer
+from spill.people.units import entity_record
 
 FULL_RULE = "spill.identity.person_gazetteer"
 FIRST_RULE = "spill.identity.first_name_gazetteer"
@@ -146,5 +147,6 @@ class Names:
         row = rows.finding_columns(f)
         row.update(id=finding_id(sha, f.path, f.rule, f.entity_type, f.start, f.end), file_id=file_id,
                    fingerprint=fingerprint(self.store.key_bytes(), f.value) if f.value is not None else None,
+                   record=self.store.record_key(entity_record(f.record) if f.record else None),
                    value=None, scan_id=scan_id)
         return row

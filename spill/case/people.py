@@ -121,13 +121,25 @@ class People(PeopleView):
             "INSERT OR REPLACE INTO identifiers(key, entity_type, class, subject, shared, findings, preview)"
             " VALUES (?, ?, ?, ?, ?, ?, (SELECT preview FROM findings WHERE rowid = ?))",
             ((i.key, i.entity_type, str(i.cls), i.subject, i.shared, i.findings, i.example) for i in res.identifiers))
+        places = self._places({f for link in res.links for f in (link.finding_a, link.finding_b)})
         db["subject_links"].insert_all(
             ({"subject": link.subject, "strength": link.strength.label, "reason": link.reason, "key": link.key,
-              "entity_type": link.entity_type, "file_a": link.file_a, "where_a": link.where_a, "file_b": link.file_b,
-              "where_b": link.where_b} for link in res.links), batch_size=500)
+              "entity_type": link.entity_type, "file_a": link.file_a,
+              "where_a": places.get(link.finding_a) or link.where_a, "file_b": link.file_b,
+              "where_b": places.get(link.finding_b) or link.where_b} for link in res.links), batch_size=500)
         conn.executemany("INSERT OR IGNORE INTO subject_candidates(finding_id, subject)"
                          " SELECT id, ? FROM findings WHERE rowid = ?", ((s, f) for f, s in res.candidates))
         self.refresh()
+
+    def _places(self, findings: set[int]) -> dict[int, str]:
+        """Where each of these findings sits, in a few words (``row 14``, ``p.3``, ``Payouts!D14``, ``From``)."""
+        out: dict[int, str] = {}
+        ids = sorted(f for f in findings if f >= 0)
+        for chunk in rows.chunks(ids):  # type: ignore[arg-type]
+            for r in self.store.conn.execute(
+                    f"SELECT rowid, location, line FROM findings WHERE rowid IN ({rows.marks(chunk)})", chunk):
+                out[r[0]] = place(json.loads(r[1] or "{}"), r[2])
+        return out
 
     # ------------------------------------------------------------- decisions
     def _overrides(self) -> dict[str, dict[str, Any]]:
@@ -247,6 +259,20 @@ class PersonTarget:
 
 
 # ------------------------------------------------------------------ evidence
+def place(location: dict[str, Any], line: int | None) -> str:
+    """A locator in a few words: ``row 14``, ``p.3``, ``Payouts!D14``, ``$.users[3].email``, ``From``, ``line 12``."""
+    if "header" in location:
+        return str(location["header"])
+    if "sheet" in location:
+        return f"{location['sheet']}!{location.get('cell', '')}"
+    for key, label in (("json_path", ""), ("xml_path", ""), ("page", "p."), ("slide", "slide "), ("row", "row "),
+                       ("paragraph", "paragraph "), ("comment", "comment "), ("property", "")):
+        if key in location:
+            text = f"{label}{location[key]}"
+            return f"line {line} {text}" if key == "json_path" and line is not None else text
+    return f"line {line}" if line is not None else ""
+
+
 def thread_of(path: str, kinds: dict[str, str | None]) -> str:
     """The mail a file belongs to (itself, or the outermost message holding it as an attachment)."""
     parts = path.split("!/")

@@ -106,6 +106,8 @@ class Link:
     where_a: str
     file_b: str
     where_b: str
+    finding_a: int = -1  # a finding of each side (where it sits says where the evidence is)
+    finding_b: int = -1
 
 
 @dataclass(slots=True)

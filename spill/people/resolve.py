@@ -96,6 +96,7 @@ class _Joiner:
         self.constraints = constraints
         self.units: list[Unit] = []
         self.unit_file: list[int] = []
+        self.unit_example: list[int] = []  # a finding of each unit
         self.unit_keys: list[list[str]] = []
         self.files: list[tuple[str, str]] = []  # (file id, thread)
         self.doc_unit: dict[int, int] = {}
@@ -143,6 +144,7 @@ class _Joiner:
             keys = self._respect_splits(list(dict.fromkeys([*keys, *unit.named])))  # type: ignore[list-item]
             self.units.append(unit)
             self.unit_file.append(fidx)
+            self.unit_example.append(obs[unit.members[0]].finding if unit.members else -1)
             self.unit_keys.append(keys)
             for k in keys:
                 self.keys[k].units.append(base + n)
@@ -295,7 +297,8 @@ class _Joiner:
             etype = self.keys[key].entity_type if key else None
             reason = f"same {etype}" if etype else "e-mail spells the name"
             res.links.append(Link(ids[root], strength, reason, key, etype, self.files[self.unit_file[a]][0],
-                                  self.units[a].where, self.files[self.unit_file[b]][0], self.units[b].where))
+                                  self.units[a].where, self.files[self.unit_file[b]][0], self.units[b].where,
+                                  self.unit_example[a], self.unit_example[b]))
         return res
 
     def _assign(self, key_root: dict[str, int], persons: set[int]) -> tuple[dict[int, tuple[int, str]],
