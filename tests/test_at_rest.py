@@ -52,8 +52,8 @@ def test_a_name_found_in_a_later_file_is_masked_in_an_earlier_snippet(tmp_path: 
     _scan(share, case)
     blob = _case_bytes(case)
     assert NAME.encode() not in blob and b"Okafor" not in blob
-    (snippet,) = _contexts(case)["a.txt"]
-    assert "closed by •••••• •••••• yesterday" in snippet
+    snippets = _contexts(case)["a.txt"]  # the e-mail's, and the name's, which the names pass then finds there
+    assert any("closed by •••••• •••••• yesterday" in snippet for snippet in snippets)
 
 
 def test_a_name_learnt_by_a_rescan_is_masked_in_unchanged_files(tmp_path: Path) -> None:
@@ -66,7 +66,7 @@ def test_a_name_learnt_by_a_rescan_is_masked_in_unchanged_files(tmp_path: Path) 
     (share / "b.csv").write_text(f"name,email\n{NAME},z.okafor@example.org\n")
     _scan(share, case)  # a.txt is unchanged and not read again
     assert b"Okafor" not in _case_bytes(case)
-    assert "closed by •••••• •••••• yesterday" in _contexts(case)["a.txt"][0]
+    assert any("closed by •••••• •••••• yesterday" in snippet for snippet in _contexts(case)["a.txt"])
 
 
 def test_digit_runs_and_id_shaped_tokens_beside_a_finding_are_masked(tmp_path: Path) -> None:

@@ -271,7 +271,7 @@ class FindingsScreen(TriageScreen):
             self.show_detail()
             self.update_status()
         else:
-            self.triage.back_from_findings(self.query_.subject)  # a person's findings: back to People
+            self.triage.back_from_findings(self.view.query.subject)  # a person's findings: back to People
 
     # ------------------------------------------------------------------ selection
     def action_toggle_select(self) -> None:

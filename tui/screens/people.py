@@ -24,6 +24,7 @@ from spill.errors import SpillError
 from spill.model import Action, FindingQuery, PeopleQuery, Person, PersonExposure
 from tui import format as fmt
 from tui import modes
+from tui.findings.deciding import History
 from tui.screens.base import TriageScreen
 from tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from tui.widgets.person_detail import (
@@ -35,7 +36,7 @@ from tui.widgets.person_detail import (
     render_person,
 )
 from tui.widgets.virtual_table import Column, VirtualTable
-from tui.writer import DecisionRequest, DecisionWriter, History, Target, UndoRequest
+from tui.writer import DecisionRequest, DecisionWriter, Target, UndoRequest
 
 SORT_CYCLE = ("exposure", "name", "confidence")
 
@@ -294,7 +295,7 @@ class PeopleScreen(TriageScreen):
             self._show_revealed()
             return
         if isinstance(request, DecisionRequest):
-            self.history.undo.append((message.batch, request.label))
+            self.history.decided(message.batch, request.label)
             self.notify(f"{request.label} (u undoes)", timeout=3)
         else:
             self.notify(f"undone: {request.label}", timeout=3)
