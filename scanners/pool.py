@@ -164,6 +164,21 @@ class ProcessPool:
                 total += min(w.current.size, max(0, _bytes_read(w.process.pid) - w.read_at_start))
         return total
 
+    def withdraw(self) -> list[ScanTask]:
+        """Take back every batch still waiting in a worker's queue (a pause); the batch a worker
+        is on stays with it and finishes. A batch the worker takes meanwhile simply runs."""
+        taken: list[ScanTask] = []
+        for w in self._workers.values():
+            while True:
+                try:
+                    batch = w.tasks.get_nowait()
+                except (queue.Empty, OSError, ValueError):
+                    break
+                for task in batch or ():
+                    _remove(w.outstanding, task)
+                    taken.append(task)
+        return taken + self.take_retries()
+
     def take_retries(self) -> list[ScanTask]:
         retry, self._retry = self._retry, []
         return retry
