@@ -193,6 +193,8 @@ def cmd_triage(args: argparse.Namespace) -> int:
     case: Path | None = getattr(args, "case", None)
     if case is not None:
         Case.open(case).close()  # a bad case file is one line, not a traceback in the TUI
+    elif not _on_terminal():
+        raise UsageError("the start screen needs a terminal; name a case file (`spill triage CASE.db`)")
     netguard.install(True)
     from tui.app import run_triage
 
