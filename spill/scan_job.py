@@ -254,10 +254,6 @@ class ScanJob:
                 return line.removeprefix("spill: error: ")
         return None
 
-    @property
-    def last_message(self) -> str | None:
-        return self.messages[-1] if self.messages else None
-
     def snapshot(self) -> JobSnapshot:
         return JobSnapshot(self.case, self.record.share, self.record.command, self.record.pid, self.log_path,
                            self.state, self.progress, tuple(self.messages), self.error,

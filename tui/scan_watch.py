@@ -47,10 +47,6 @@ class ScanWatch:
         self.job: ScanJob | None = None
         self.snapshot: JobSnapshot | None = None
 
-    @property
-    def running(self) -> bool:
-        return self.snapshot is not None and not self.snapshot.state.is_over
-
     def start(self, request: ScanRequest) -> JobSnapshot:
         """Start ``spill scan`` for ``request`` and follow it (raises the CLI's UsageError if one runs)."""
         self.follow(ScanJob.start(request, self.directory))

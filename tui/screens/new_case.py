@@ -8,7 +8,6 @@ anything is created; a scan that the CLI refuses after all leaves no case file b
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -38,6 +37,7 @@ from spill.scan_plan import (
     summary_line,
 )
 from tui import modes
+from tui.widgets.marked_checkbox import MarkedCheckbox
 from tui.widgets.path_tree import FolderTree
 from tui.widgets.screen_tabs import ScreenTabs
 
@@ -121,9 +121,9 @@ class NewCaseScreen(Screen[None]):
             yield Static(Text("built-in rules only", style="dim"), id="rules-verdict")
             with Horizontal(classes="field"):
                 yield Label("options", classes="field-label")
-                yield Checkbox("person names (spaCy; off: a fast first pass)", True, id="names", compact=True)
+                yield MarkedCheckbox("person names (spaCy; off: a fast first pass)", True, id="names", compact=True)
                 yield Label(" jobs ", classes="inline-label")
-                yield Input(placeholder=f"0 = all {os.cpu_count() or 1}", id="jobs", type="integer", compact=True)
+                yield Input(placeholder="0 = every core", id="jobs", type="integer", compact=True)
             for row in (LIMIT_OPTIONS[:4], LIMIT_OPTIONS[4:]):
                 with Horizontal(classes="field"):
                     yield Label("limits" if row[0] is LIMIT_OPTIONS[0] else "", classes="field-label")

@@ -1,7 +1,8 @@
 """Keyboard-driven pickers over the local disk: folders (the share to scan) and case files.
 
 Textual's ``DirectoryTree`` reads each folder in a thread worker when it is opened; these
-only filter what it lists and add ``backspace`` to climb above the folder it started in.
+only filter what it lists (no hidden entries: a share hidden in a dot-folder can be typed)
+and add ``backspace`` to climb above the folder it started in.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class FolderTree(DirectoryTree):
     ]
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [p for p in paths if _is_dir(p)]
+        return [p for p in paths if not p.name.startswith(".") and _is_dir(p)]
 
     def action_up(self) -> None:
         top = Path(self.path).expanduser().resolve()
@@ -41,4 +42,4 @@ class CaseFileTree(FolderTree):
     """Folders and ``*.db`` files: enter on a file picks it as the case to open."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [p for p in paths if _is_dir(p) or p.suffix == ".db"]
+        return [p for p in paths if not p.name.startswith(".") and (_is_dir(p) or p.suffix == ".db")]
