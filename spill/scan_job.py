@@ -37,7 +37,7 @@ from spill.scan_control import PAUSE_SIGNAL
 from spill.scan_plan import ScanRequest
 
 MESSAGES_KEPT = 40
-_children: dict[int, subprocess.Popen[bytes]] = {}  # scans this process started: their exit status is ours to read
+_children: dict[int, subprocess.Popen[bytes]] = {}  # scans this process started: their exit codes are ours to read
 
 
 class JobState(StrEnum):
@@ -190,6 +190,9 @@ class ScanJob:
         try:
             process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=fd, stderr=subprocess.STDOUT,
                                        start_new_session=True, close_fds=True)
+        except OSError as err:
+            log_path.unlink(missing_ok=True)
+            raise UsageError(f"cannot start the scan: {err}") from err
         finally:
             os.close(fd)
         _children[process.pid] = process
@@ -233,12 +236,11 @@ class ScanJob:
         if self.state.is_over:
             return True
         child = _children.get(self.record.pid)
-        if child is not None:
+        if child is not None:  # kept after the exit: every ScanJob of this pid reads the same code
             code = child.poll()
             if code is None:
                 return False
             self.exit_code = code
-            _children.pop(self.record.pid, None)
             return True
         return not _is_scan_process(self.record.pid, self.record.case)
 

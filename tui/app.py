@@ -109,6 +109,7 @@ class TriageApp(App[None], inherit_bindings=False):
         return self._writer
 
     def _bind_case(self, path: Path) -> None:
+        path = path.expanduser().resolve()  # one spelling, as the scan records name it
         self.case_path = path
         self._reader = CaseReader(path)
         self._writer = DecisionWriter(path, self.analyst)
@@ -116,15 +117,17 @@ class TriageApp(App[None], inherit_bindings=False):
 
     def open_case(self, path: Path, *, mode: str | None = None) -> None:
         """Show ``path`` (already checked by the caller, off the UI thread) on a fresh set of screens."""
-        path = Path(path)
+        self.call_later(self._open_case, Path(path).expanduser().resolve(), mode or self.TRIAGE_SCREENS[0].MODE.name)
+
+    async def _open_case(self, path: Path, mode: str) -> None:
         if self.case_path != path:
             if self.current_mode != modes.START.name:
-                self.switch_mode(modes.START.name)
+                await self.switch_mode(modes.START.name)
             if self._writer is not None:
                 self._writer.stop()
             for screen in self.TRIAGE_SCREENS:  # the old case's screens go; they are made again on first use
                 if screen.MODE.name in self._screen_stacks:
-                    self.remove_mode(screen.MODE.name)
+                    await self.remove_mode(screen.MODE.name)
                     self.add_mode(screen.MODE.name, screen)
             job = self.scan_watch.job
             if job is not None and job.case != path:
@@ -133,7 +136,7 @@ class TriageApp(App[None], inherit_bindings=False):
             self.writer.start(self)
             self.attach_scan()
             self.remember_case(path)
-        self.switch_mode(mode or self.TRIAGE_SCREENS[0].MODE.name)
+        await self.switch_mode(mode)
 
     def on_mount(self) -> None:
         if self.case_path is not None:
