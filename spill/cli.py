@@ -200,7 +200,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
     farewell = run_triage(case, args.analyst, reveal)
     if farewell:  # said after the app has left the screen: a scan left running, and how to get back to it
-        print(farewell, file=sys.stderr)
+        print(terminal(farewell), file=sys.stderr)
     return EXIT_OK
 
 

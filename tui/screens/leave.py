@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from spill.scan_job import JobSnapshot
+from tui.format import plain
 
 
 class LeaveScanDialog(ModalScreen[str | None]):
@@ -32,7 +33,7 @@ class LeaveScanDialog(ModalScreen[str | None]):
         s = self.snapshot
         done = f"{s.progress.files_done:,} files read" if s.progress else "starting"
         with Vertical(classes="dialog"):
-            yield Label(f"A scan of {s.case.name} is running ({done}).", classes="dialog-title")
+            yield Label(plain(f"A scan of {s.case.name} is running ({done})."), classes="dialog-title")
             yield Static(f"l  leave it running: quit now; it goes on headless (pid {s.pid}); `spill` shows it "
                          "first in the recent cases and follows it again")
             yield Static("s  stop it like Ctrl-C, then quit: the case stays consistent; resume it later")

@@ -37,6 +37,7 @@ from spill.scan_plan import (
     summary_line,
 )
 from tui import modes
+from tui.format import plain, printable
 from tui.widgets.marked_checkbox import MarkedCheckbox
 from tui.widgets.path_tree import FolderTree
 from tui.widgets.screen_tabs import ScreenTabs
@@ -190,7 +191,7 @@ class NewCaseScreen(Screen[None]):
         if share is None:
             summary.update(Text("choose the share to see how much there is to read", style="dim"))
         elif not share.is_dir():
-            summary.update(Text(f"{share}: no such folder", style="dim"))
+            summary.update(plain(f"{share}: no such folder", style="dim"))
         elif self.share_size is None:
             summary.update(Text("counting the share…", style="dim"))
         else:
@@ -226,11 +227,11 @@ class NewCaseScreen(Screen[None]):
         if v is None:
             text = Text("built-in rules only", style="dim")
         elif v.error is not None:
-            text.append(f"spill: error: {v.error}", style="bold")
+            text.append(printable(f"spill: error: {v.error}"), style="bold")
         else:
-            text.append(v.summary, style="bold")
+            text.append(printable(v.summary), style="bold")
             if v.failures:
-                text.append(f" — {v.failures[0]}" + (" …" if len(v.failures) > 1 else ""))
+                text.append(printable(f" — {v.failures[0]}") + (" …" if len(v.failures) > 1 else ""))
         self.query_one("#rules-verdict", Static).update(text)
 
     # --------------------------------------------------------------- start
@@ -331,4 +332,4 @@ class NewCaseScreen(Screen[None]):
         self.dismiss()
 
     def say(self, text: str, *, bold: bool = True) -> None:
-        self.query_one("#message", Static).update(Text(text, style="bold" if bold else "dim"))
+        self.query_one("#message", Static).update(plain(text, style="bold" if bold else "dim"))

@@ -19,6 +19,7 @@ from spill.model import CaseOverview
 from spill.scan_job import JobSnapshot, JobState, scans_of
 from spill.scan_plan import ScanRequest, check_request
 from tui import modes
+from tui.format import plain
 from tui.screens.base import TriageScreen
 from tui.screens.dialogs import ConfirmDialog
 from tui.widgets import scan_panel
@@ -141,7 +142,7 @@ class ScanScreen(TriageScreen):
             self.query_one("#scan-title", Static).update(scan_panel.last_scan(self.overview, self.elsewhere))
             for widget in ("#scan-figures", "#scan-how", "#scan-said"):
                 self.query_one(widget, Static).update("")
-        self.query_one("#scan-notice", Static).update(self.notice)
+        self.query_one("#scan-notice", Static).update(plain(self.notice))
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, group="scan-last")

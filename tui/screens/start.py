@@ -21,6 +21,7 @@ from spill.recent import RecentCase, read_figures
 from spill.scan_job import scans_of
 from spill.scan_plan import ScanRequest, check_request
 from tui import modes
+from tui.format import plain, printable
 from tui.screens.base import TriageScreen
 from tui.screens.new_case import NewCaseScreen
 from tui.screens.open_case import OpenCaseScreen
@@ -141,7 +142,7 @@ class StartScreen(TriageScreen):
         for row in rows:
             e = row.entry
             when = e.seen_at[:16].replace("T", " ") if e.seen_at else "—"
-            table.add_row(Text(e.name, style="bold"), when, f"{e.findings:,}" if e.findings is not None else "—",
+            table.add_row(plain(e.name, style="bold"), when, f"{e.findings:,}" if e.findings is not None else "—",
                           triaged(e), row.scan_word, key=e.path)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
@@ -157,9 +158,9 @@ class StartScreen(TriageScreen):
             return
         text = Text()
         text.append("case  ", style="dim")
-        text.append(row.entry.path + "\n")
+        text.append(printable(row.entry.path) + "\n")
         text.append("share ", style="dim")
-        text.append((row.entry.share or "—") + "\n")
+        text.append(printable(row.entry.share or "—") + "\n")
         if row.scan_running:
             text.append("a scan runs: enter follows it", style="bold")
         elif row.entry.unfinished and row.exists:
@@ -241,4 +242,4 @@ class StartScreen(TriageScreen):
         self.say(message.text)
 
     def say(self, text: str) -> None:
-        self.query_one("#start-message", Static).update(Text(text, style="bold"))
+        self.query_one("#start-message", Static).update(plain(text, style="bold"))

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from spill.inert import terminal as printable
 from spill.model import CaseOverview
 from spill.progress import human_bytes
 from spill.scan_job import JobSnapshot, JobState, LiveProgress
@@ -50,7 +51,7 @@ def clock(seconds: float) -> str:
 def title(snapshot: JobSnapshot) -> Text:
     text = Text()
     text.append("Scan of ", style="dim")
-    text.append(snapshot.share)
+    text.append(printable(snapshot.share))
     text.append("  ")
     text.append(STATE_WORDS[snapshot.state], style="bold reverse" if snapshot.state.is_over else "bold")
     return text
@@ -99,13 +100,13 @@ def how(snapshot: JobSnapshot) -> Text:
     """The command (what a person would type), the process and its log."""
     text = Text()
     text.append("command ", style="dim")
-    text.append(snapshot.command)
+    text.append(printable(snapshot.command))
     if not snapshot.state.is_over:
         text.append(f"  (pid {snapshot.pid})", style="dim")
     if not snapshot.state.is_over:  # the log goes once the end has been seen
         text.append("\n")
         text.append("log     ", style="dim")
-        text.append(str(snapshot.log), style="dim")
+        text.append(printable(snapshot.log), style="dim")
     return text
 
 
@@ -113,7 +114,7 @@ def said(snapshot: JobSnapshot, last: int = 4) -> Text:
     """The scan's own last words (notices, the error, the closing line), inert text."""
     text = Text()
     for line in snapshot.messages[-last:]:
-        text.append(line + "\n", style="bold" if line.startswith("spill: error") else "")
+        text.append(printable(line) + "\n", style="bold" if line.startswith("spill: error") else "")
     return text
 
 
@@ -126,7 +127,7 @@ def last_scan(overview: CaseOverview, elsewhere: Sequence[int] = ()) -> Text:
         text.append("no scan recorded in this case", style="dim")
         return text
     text.append("Last scan of ", style="dim")
-    text.append(scan.root)
+    text.append(printable(scan.root))
     text.append("  ")
     if elsewhere:
         state = f"RUNNING elsewhere (pid {', '.join(map(str, elsewhere))})"
@@ -144,7 +145,7 @@ def last_scan(overview: CaseOverview, elsewhere: Sequence[int] = ()) -> Text:
     text.append(f"{overview.findings:,} findings\n", style="bold")
     options = scan.options
     text.append("options ", style="dim")
-    rules = ", ".join(options.get("rules", [])) or "built-in only"
+    rules = printable(", ".join(options.get("rules", []))) or "built-in only"
     text.append(f"names {'on' if options.get('ner', True) else 'off'} · jobs {options.get('jobs', 0) or 'every core'}"
                 f" · rules {rules}\n")
     text.append("next    ", style="dim")
