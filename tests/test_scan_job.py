@@ -14,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from scanners.document import ScanTask
 from scanners.engine import Progress
+from scanners.extract.base import Limits
+from scanners.pool import Finished, ProcessPool, WorkerConfig
+from scanners.walk import sha256_file, walk
 from spill.case import Case
 from spill.cli import main
 from spill.errors import UsageError
@@ -91,6 +95,28 @@ def test_a_case_that_holds_anything_is_never_discarded(tmp_path: Path) -> None:
             id=file_id("a.bin"), path="a.bin", parent=None, sha256="0" * 64, size=1, mtime=0.0, kind=None,
             status=FileStatus.SKIPPED, reason="binary"))], scan_id, "rules")
     assert discard_unstarted_case(case) is False and case.exists()
+
+
+def test_a_pause_takes_back_the_batches_no_worker_has_started(tmp_path: Path) -> None:
+    """Three one-file batches reach a worker's queue while it still loads its detector: a pause takes back
+    what it has not started; together with what it finishes, every file once (none lost, none twice)."""
+    share = _share(tmp_path, 3)
+    tasks = [ScanTask(e.path, e.fs_path, sha256_file(e.fs_path), e.size, e.mtime) for e in walk(share)]
+    pool = ProcessPool(WorkerConfig((), False, Limits()), 1)
+    try:
+        for task in tasks:
+            pool.submit([task])
+        time.sleep(0.3)
+        taken = [t.path for t in pool.withdraw()]
+        finished: list[str] = []
+        deadline = time.monotonic() + 60
+        while len(taken) + len(finished) < len(tasks) and time.monotonic() < deadline:
+            finished += [e.task.path for e in pool.events(0.2) if isinstance(e, Finished)]
+        assert taken, "the batches behind the first were still waiting"
+        assert sorted(taken + finished) == sorted(t.path for t in tasks)
+        assert pool.idle_capacity() == 2  # nothing is owed by the worker any more
+    finally:
+        pool.close()
 
 
 def _share(root: Path, n: int) -> Path:
