@@ -127,7 +127,7 @@ async def shoot_front_door(case: Path, cases: Path, out: Path) -> None:
                                 elapsed=1_722.0)
         app.scan_watch.snapshot = JobSnapshot(
             case, "/evidence/vendor-share", f"spill scan /evidence/vendor-share --case {case.name} --jobs 8", 48213,
-            Path("~/.local/state/spill/scans/5f1c0e9a2b7d4c31.log"), JobState.RUNNING, progress, (), None, False)
+            Path("~/.local/state/spill/scans/5f1c0e9a2b7d4c31.log"), JobState.RUNNING, progress, (), None)
         app.switch_mode(modes.SCAN.name)
         await _settle(pilot, lambda app: isinstance(app.screen, ScanScreen) and app.screen.overview is not None)
         app.save_screenshot(filename="spill-scan.svg", path=str(out))

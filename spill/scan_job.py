@@ -123,7 +123,6 @@ class JobSnapshot:
     progress: LiveProgress | None
     messages: tuple[str, ...]
     error: str | None
-    resume: bool
 
     @property
     def engine_ran(self) -> bool:
@@ -258,8 +257,7 @@ class ScanJob:
 
     def snapshot(self) -> JobSnapshot:
         return JobSnapshot(self.case, self.record.share, self.record.command, self.record.pid, self.log_path,
-                           self.state, self.progress, tuple(self.messages), self.error,
-                           "--resume" in self.record.argv)
+                           self.state, self.progress, tuple(self.messages), self.error)
 
     # --------------------------------------------------------------- steering
     def pause(self) -> None:

@@ -190,8 +190,8 @@ class TriageApp(App[None], inherit_bindings=False):
 
     def _scan_ended(self, snapshot: JobSnapshot) -> None:
         progress = snapshot.progress
-        if snapshot.state is JobState.FINISHED and progress is not None and not snapshot.resume \
-                and progress.elapsed > 0:
+        if snapshot.state is JobState.FINISHED and progress is not None and self.scan_watch.first_scan \
+                and progress.elapsed > 0:  # a resume or rescan skips files: its bytes per second are no speed
             options = self.scan_watch.job.record.argv if self.scan_watch.job else []
             self.recent.record_speed("--no-ner" not in options, progress.rate)
         if self.scan_watch.job is not None:

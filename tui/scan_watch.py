@@ -46,10 +46,12 @@ class ScanWatch:
         self.directory = directory  # where job records live (None: the user's state folder)
         self.job: ScanJob | None = None
         self.snapshot: JobSnapshot | None = None
+        self.first_scan = False  # the followed job is a new case's first scan: its speed is worth keeping
 
-    def start(self, request: ScanRequest) -> JobSnapshot:
+    def start(self, request: ScanRequest, *, first_scan: bool = False) -> JobSnapshot:
         """Start ``spill scan`` for ``request`` and follow it (raises the CLI's UsageError if one runs)."""
         self.follow(ScanJob.start(request, self.directory))
+        self.first_scan = first_scan
         assert self.snapshot is not None
         return self.snapshot
 
@@ -60,6 +62,7 @@ class ScanWatch:
     def follow(self, job: ScanJob) -> None:
         self.job = job
         self.snapshot = job.snapshot()
+        self.first_scan = False
         self.app.run_worker(lambda: self._poll(job), thread=True, group="scan-watch", exclusive=True,
                             name="scan watch", exit_on_error=False)
 

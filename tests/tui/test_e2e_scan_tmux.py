@@ -1,5 +1,6 @@
 """End to end, as a person does it: `spill` alone in a real terminal (tmux, 80×24) starts, pauses and
-resumes a scan, quits leaving it running headless, and a second `spill` follows it again and cancels it.
+resumes a scan, quits leaving it running headless; a second `spill` follows it again and stops it on
+quitting; a third reopens the case from the recent list.
 
 The app is the real command (``python -m spill.cli``, the network guard armed), the scan a real
 `spill scan` process; the test types keys with ``send-keys`` and reads the screen with
@@ -112,17 +113,23 @@ def test_e2e_scan_from_the_app_in_a_real_terminal(spill: Spill) -> None:
     pid = running_pid(box)
     assert alive(pid), "the scan goes on without the app"
 
-    second = spill.start()
+    second = spill.start()  # `spill` again: the scan is first in the list, running; enter follows it
     second.wait_for_line("vendor-export.db", "RUNNING")
     second.keys("Enter")
     second.wait_for("Scan of", timeout=SCAN_SECONDS)
     second.wait_for(f"(pid {pid})")
-    second.keys("c")
-    second.wait_for("CANCELLED", timeout=SCAN_SECONDS)
-    second.keys("C-o")
-    second.wait_for_line("vendor-export.db", "UNFINISHED")
-    second.keys("q")
-    second.wait_for("SPILL-EXITED")
+    second.keys("q")  # quit again, and this time stop it (like Ctrl-C) on the way out
+    second.wait_for("leave it running")
+    second.keys("s")
+    second.wait_for("SPILL-EXITED", timeout=SCAN_SECONDS)
+    assert not alive(pid)
+
+    third = spill.start()  # and back to the case from the list
+    third.wait_for_line("vendor-export.db", "UNFINISHED")
+    third.keys("Enter")
+    third.wait_for("[1 Overview]")
+    third.keys("q")
+    third.wait_for("SPILL-EXITED")
 
     conn = sqlite3.connect(f"file:{case}?mode=ro", uri=True)
     assert conn.execute("SELECT status FROM scans ORDER BY id").fetchall() == [("interrupted",)] * 2

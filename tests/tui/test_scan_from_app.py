@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,6 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
 
 from spill.case import Case
-from spill.model import Action
 from spill.recent import RecentCases
 from spill.scan_job import JobState
 from tui.app import TriageApp
@@ -246,34 +243,53 @@ async def test_new_case_refusals_are_the_clis_words_and_create_nothing(place: Pa
     assert not (place / "state" / "scans").exists()
 
 
-async def test_rescan_of_an_open_case_reads_only_the_new_export_and_keeps_decisions(place: Path) -> None:
+async def test_a_new_case_that_finishes_then_a_rescan_reads_only_the_new_export_and_keeps_decisions(
+        place: Path) -> None:
     share = make_share(place, 4)
-    case = place / "cases" / "vendor.db"
-    done = subprocess.run([sys.executable, "-m", "spill.cli", "scan", str(share), "--case", str(case), "--no-ner",
-                           "--jobs", "1"], capture_output=True, text=True, timeout=SCAN_SECONDS)
-    assert done.returncode == 0, done.stderr
-    with Case.open(case) as c:
-        first = next(iter(c.iter_findings()))
-        c.log.decide([first.id], action=Action.STATUS, after="confirmed", analyst="alice")
-        before = sum(1 for _ in c.iter_findings())
-    (share / "batch-00" / "late-arrival.txt").write_text(f"contact late@vendorco.example, IBAN {IBAN}\n")
-
-    app = new_app(place, case)
+    case = place / "cases" / "vendor-export.db"
+    app = new_app(place)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await fill(pilot, "#share", str(share))
+        app.screen.query_one("#names", Checkbox).focus()
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "4 files" in screen_text(app), what="the share summary")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: scan_state(app) is JobState.FINISHED and isinstance(app.screen, ScanScreen),
+                       timeout=SCAN_SECONDS, what="the first scan")
+        assert app.case_path == case
+        speed = app.recent.speed(False)
+        assert speed is not None and speed > 0  # the next New case form estimates the time with it
+        assert app.recent.speed(True) is None
+
+        await pilot.press("2")  # a decision on the finished case
+        findings = app.screen
+        assert isinstance(findings, FindingsScreen)
+        await settle(pilot)
+        await wait_for(pilot, lambda: findings.findings_table.row_at(0) is not None, what="the findings")
+        first = findings.findings_table.row_at(0)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: case_rows(case, f"SELECT status FROM findings WHERE id = '{first.id}'")
+                       == [("confirmed",)], what="the decision")
+        before = case_rows(case, "SELECT count(*) FROM findings")[0][0]
+
+        # a new export arrives in the same folder: rescan from the app
+        (share / "batch-00" / "late-arrival.txt").write_text(f"contact late@vendorco.example, IBAN {IBAN}\n")
         await pilot.press("5")
         screen = app.screen
         assert isinstance(screen, ScanScreen)
-        await wait_for(pilot, lambda: screen.overview is not None, what="the last scan")
-        assert "Last scan of" in screen_text(app) and "FINISHED" in screen_text(app)
         await pilot.press("R")
-        await pilot.press("y")  # the confirmation names the share and the incremental rules
-        await wait_for(pilot, lambda: scan_state(app) is JobState.FINISHED, timeout=SCAN_SECONDS,
-                       what="the rescan")
+        await wait_for(pilot, lambda: "Scan the share again?" in screen_text(app), what="the confirmation")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: scan_state(app) is JobState.STARTING or scan_state(app) is JobState.RUNNING,
+                       what="the rescan to start")
+        await wait_for(pilot, lambda: scan_state(app) is JobState.FINISHED, timeout=SCAN_SECONDS, what="the rescan")
         await wait_for(pilot, lambda: "FINISHED" in screen_text(app), what="the finished screen")
+        assert app.recent.speed(False) == speed  # a rescan skips files: its rate is not the scan speed
     with Case.open(case) as c:
         assert c.get_finding(first.id).status.value == "confirmed"
-        assert sum(1 for _ in c.iter_findings()) > before
         assert c.scans.get_file("batch-00/late-arrival.txt") is not None
+    assert case_rows(case, "SELECT count(*) FROM findings")[0][0] > before
     scans = case_rows(case, "SELECT status, counts FROM scans ORDER BY id")
     assert [s for s, _ in scans] == ["finished", "finished"]
     assert json.loads(scans[1][1])["unchanged"] == 4  # the old export is not read again

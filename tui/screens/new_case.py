@@ -296,7 +296,7 @@ class NewCaseScreen(Screen[None]):
 
     def on_new_case_screen_checked(self, message: Checked) -> None:
         try:
-            self.starting = self.triage.scan_watch.start(message.request)
+            self.starting = self.triage.scan_watch.start(message.request, first_scan=True)
         except SpillError as err:
             self.say(f"spill: error: {err}")
             return

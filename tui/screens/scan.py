@@ -181,14 +181,14 @@ class ScanScreen(TriageScreen):
     def action_rescan(self) -> None:
         if self.overview is None or self.overview.scan is None or self.scan_runs:
             return
-        share = self.overview.scan.root
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.start_again(resume=False)
 
-        self.app.push_screen(ConfirmDialog(f"Scan {share} again? Unchanged files are skipped; decisions carry over "
-                                           "to the same findings."), answered)
+        # the share is named on the screen behind; a dialog line is cut, not wrapped
+        self.app.push_screen(ConfirmDialog("Scan the share again? Unchanged files are skipped, decisions kept."),
+                             answered)
 
     @work(thread=True, exclusive=True, group="scan-start")
     def start_again(self, *, resume: bool) -> None:
