@@ -36,7 +36,6 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="spill", description="Find and triage exposed personal data, payment data, credentials "
                 "and AI-lab rubrics in exported file shares — offline.")
-    p.add_argument("--analyst", help="name recorded with every decision in the app (default: the OS user)")
     sub = p.add_subparsers(dest="command", parser_class=_Parser,
                            description="without a command: the triage app's start screen (recent cases, open, new "
                                        "case), on a terminal")
@@ -198,7 +197,7 @@ def cmd_triage(args: argparse.Namespace) -> int:
     netguard.install(True)
     from tui.app import run_triage
 
-    farewell = run_triage(case, args.analyst, reveal)
+    farewell = run_triage(case, getattr(args, "analyst", None), reveal)
     if farewell:  # said after the app has left the screen: a scan left running, and how to get back to it
         print(terminal(farewell), file=sys.stderr)
     return EXIT_OK

@@ -87,9 +87,6 @@ class Store:
         """Create a new case file (0600) and its key (0600); refuse to overwrite."""
         cls.check_creatable(path)
         kpath = key_path(path)
-        if os.path.lexists(kpath):
-            raise CaseError(f"cannot create case {path}: {kpath} already exists (a key of another case, or a link); "
-                            "move it away or choose another case name")
         key = secrets.token_bytes(32)
         created: list[Path] = []
         try:
@@ -124,6 +121,10 @@ class Store:
             raise CaseError(f"cannot create case {path}: folder {path.parent} is not writable")
         if path.exists():
             raise CaseError(f"case {path} already exists")
+        kpath = key_path(path)
+        if os.path.lexists(kpath):
+            raise CaseError(f"cannot create case {path}: {kpath} already exists (a key of another case, or a link); "
+                            "move it away or choose another case name")
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> Store:
