@@ -85,6 +85,7 @@ def case_rows(case: Path, sql: str) -> list[tuple]:
         conn.close()
 
 
+@pytest.mark.slow
 async def test_new_case_scan_watch_decide_pause_resume_leave_reattach_cancel_reopen(place: Path) -> None:
     share = make_share(place, 3000)
     case = place / "cases" / "vendor-export.db"
@@ -243,6 +244,7 @@ async def test_new_case_refusals_are_the_clis_words_and_create_nothing(place: Pa
     assert not (place / "state" / "scans").exists()
 
 
+@pytest.mark.slow
 async def test_a_new_case_that_finishes_then_a_rescan_reads_only_the_new_export_and_keeps_decisions(
         place: Path) -> None:
     share = make_share(place, 4)
