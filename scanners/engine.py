@@ -12,6 +12,10 @@
   stored before a word became known is masked again (``spill.redact``).
 - Progress: events go to a ``progress`` callback (terminal bar, periodic lines or JSON
   lines — see ``spill.progress``).
+- Pause: when ``control.pause_requested`` is set (``SIGUSR1``, see ``spill.scan_control``)
+  no more files are handed out, batches no worker has started are taken back, the files
+  in the workers' hands are finished and written, and the scan ends ``interrupted`` with
+  ``Progress.paused`` set; ``--resume`` continues.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from spill.case import Case
 from spill.errors import OutsideRoot, UsageError
 from spill.model import FileRecord, FileResult, FileStatus, KnownFile, file_id
 from spill.redact import Redactor
+from spill.scan_control import ScanControl
 
 BATCH_FILES = 32  # small files travel to a worker together
 BATCH_BYTES = 4 * 1024 * 1024
@@ -89,6 +94,8 @@ class Progress:
     link_seconds: float = 0.0  # people linkage, both runs
     names_found: int = 0  # PERSON findings the names pass added
     names_seconds: float = 0.0
+    pausing: bool = False  # a pause was asked for: the files in hand are being finished
+    paused: bool = False  # the scan ended on a pause (``--resume`` continues)
 
     @property
     def elapsed(self) -> float:
@@ -101,8 +108,10 @@ class ScanSummary:
     scan_id: int
 
 
-def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], None] | None = None) -> ScanSummary:
-    """Scan ``options.root`` into ``case``. Raises KeyboardInterrupt after recording an interruption."""
+def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], None] | None = None,
+             control: ScanControl | None = None) -> ScanSummary:
+    """Scan ``options.root`` into ``case``. Raises KeyboardInterrupt after recording an interruption;
+    a pause asked for through ``control`` returns with ``progress.paused`` set."""
     from scanners.detect.ner import model_version
     from scanners.detect.rules import load_rules, rules_fingerprint
     from spill import provenance
@@ -127,7 +136,8 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     pool = ProcessPool(WorkerConfig(options.rule_dirs, options.use_ner, options.limits, options.isolate,
                                     case.store.mask_key()), jobs)
     pool.share_words(sorted(redactor.known))
-    run = _Run(case, options, root, scan_id, rules_fp, pool, state, progress or (lambda p: None), redactor)
+    run = _Run(case, options, root, scan_id, rules_fp, pool, state, progress or (lambda p: None), redactor,
+               control or ScanControl())
     try:
         run.loop()
     except BaseException:
@@ -143,6 +153,11 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
         t0 = time.monotonic()
         state.remasked = case.scans.redact_stored(redactor)  # stored before a value's words became known
         state.remask_seconds = time.monotonic() - t0
+    if run.left_files:  # paused: people linkage waits for the scan that finishes the share
+        state.paused = True
+        case.scans.finish(scan_id, "interrupted", _counts(state))
+        run.report()
+        return ScanSummary(state, scan_id)
     if run.changed or previous is None or previous.status != "finished":
         _people(case, root, scan_id, options, jobs, state, progress or (lambda p: None))
     state.finished = True
@@ -184,9 +199,11 @@ class _Run:
     """The parent's loop: feed the pool, collect results, write in batches."""
 
     def __init__(self, case: Case, options: ScanOptions, root: Path, scan_id: int, rules_fp: str,
-                 pool: ProcessPool, state: Progress, progress: Callable[[Progress], None], redactor: Redactor) -> None:
+                 pool: ProcessPool, state: Progress, progress: Callable[[Progress], None], redactor: Redactor,
+                 control: ScanControl) -> None:
         self.case, self.options, self.root, self.scan_id, self.rules_fp = case, options, root, scan_id, rules_fp
         self.pool, self.state, self.progress, self.redactor = pool, state, progress, redactor
+        self.control = control
         self.new_words: list[int] = []  # known since the last write
         self.known = case.scans.known_files()
         self.by_sha = case.scans.done_sha256()  # sha256 → path of the copy that was scanned
@@ -200,18 +217,21 @@ class _Run:
         self.seen: set[str] = set()
         self.tasks = self._tasks()
         self.walk_done = False
+        self.taken_back = 0  # files a pause took back from the workers unscanned
 
     # ------------------------------------------------------------------- loop
     def loop(self) -> None:
         outstanding = 0
         while True:
-            while self.pool.idle_capacity() > 0:
+            if self.control.pause_requested and not self.state.pausing:
+                outstanding -= self._take_back(self.pool.withdraw())
+            while not self.state.pausing and self.pool.idle_capacity() > 0:
                 batch = self._next_batch()
                 if not batch:
                     break
                 self.pool.submit(batch)
                 outstanding += len(batch)
-            if self.walk_done and outstanding == 0:
+            if (self.walk_done or self.state.pausing) and outstanding == 0:
                 break
             for event in self.pool.events(0.2):
                 if isinstance(event, Started):
@@ -228,12 +248,33 @@ class _Run:
                         size=event.task.size, mtime=event.task.mtime, kind=None, status=FileStatus.ERROR,
                         reason=reason))])
             retries = self.pool.take_retries()
-            if retries:
+            if retries and self.state.pausing:
+                outstanding -= self._take_back(retries)
+            elif retries:
                 self.pool.submit(retries)  # these were already counted as outstanding
             self._maybe_write()
             self._maybe_report()
-        self._vanished()
+        if not self.left_files:  # a paused walk has not seen every file: nothing has vanished
+            self._vanished()
         self.flush()
+
+    @property
+    def left_files(self) -> bool:
+        """A pause left files unscanned (a pause asked for after the last file changes nothing)."""
+        return self.state.pausing and (not self.walk_done or self.taken_back > 0)
+
+    def _take_back(self, tasks: list[ScanTask]) -> int:
+        """Pausing: forget files handed out but not started (and copies waiting on them); a resume
+        finds them again. Returns how many were taken back."""
+        self.state.pausing = True
+        self.taken_back += len(tasks)
+        for task in tasks:
+            self.in_flight.pop(task.sha256, None)
+            self.waiting.pop(task.sha256, None)
+            if task.path in self.pending_members_of:
+                self.pending_members_of.remove(task.path)
+        self._maybe_report(force=True)
+        return len(tasks)
 
     def _next_batch(self) -> list[ScanTask]:
         batch: list[ScanTask] = []
@@ -369,9 +410,9 @@ class _Run:
             self.case.scans.mark_vanished(gone, self.scan_id)
             self.changed = True
 
-    def _maybe_report(self) -> None:
+    def _maybe_report(self, *, force: bool = False) -> None:
         now = time.monotonic()
-        if now - self.last_report >= 0.25:
+        if force or now - self.last_report >= 0.25:
             self.last_report = now
             self.state.bytes_in_flight = self.pool.bytes_in_flight()
             self.progress(self.state)

@@ -167,6 +167,27 @@ class ProcessPool:
                 total += min(w.current.size, max(0, _bytes_read(w.process.pid) - w.read_at_start))
         return total
 
+    def withdraw(self) -> list[ScanTask]:
+        """Take back every batch still waiting in a worker's queue (a pause); the batch a worker
+        is on stays with it and finishes. A batch the worker takes meanwhile simply runs. The words
+        sent along are not needed any more: nothing is handed out after a pause, and the stored
+        snippets are masked again when the scan ends."""
+        taken: list[ScanTask] = []
+        for w in self._workers.values():
+            while True:
+                try:
+                    item = w.tasks.get_nowait()
+                except (queue.Empty, OSError, ValueError):
+                    break
+                if item is None:  # a goodbye (never sent while the scan runs): leave it for the worker
+                    w.tasks.put(None)
+                    break
+                _words, batch = item
+                for task in batch:
+                    _remove(w.outstanding, task)
+                    taken.append(task)
+        return taken + self.take_retries()
+
     def take_retries(self) -> list[ScanTask]:
         retry, self._retry = self._retry, []
         return retry

@@ -2,8 +2,8 @@
 
 Each command imports what it needs inside its function, so `spill rules list` does not
 pay for Textual or spaCy. Every ``SpillError`` becomes one line on stderr and exit 1;
-a finished scan exits 0 even with recorded per-file errors; Ctrl-C exits 130 with the
-case consistent.
+a finished scan exits 0 even with recorded per-file errors; Ctrl-C (or a pause, SIGUSR1)
+exits 130 with the case consistent. ``spill`` alone opens the triage app's start screen.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import NoReturn, TextIO
 
 from spill.errors import SpillError, UsageError
 from spill.inert import terminal
+from spill.scan_plan import LIMIT_OPTIONS, check_case_place, check_jobs, check_rule_dirs, check_share
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -35,7 +36,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="spill", description="Find and triage exposed personal data, payment data, credentials "
                 "and AI-lab rubrics in exported file shares — offline.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", parser_class=_Parser,
+                           description="without a command: the triage app's start screen (recent cases, open, new "
+                                       "case), on a terminal")
 
     s = sub.add_parser("scan", help="scan a share into a case file (resumable, incremental)")
     s.add_argument("root", type=Path, metavar="ROOT", help="folder of the exported share (read only)")
@@ -54,22 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the workers in a network namespace of their own, so even native code cannot reach "
                         "a network (default: on where the OS allows it; --isolate insists)")
     lim = s.add_argument_group("limits for hostile input")
-    lim.add_argument("--max-depth", type=int, metavar="N", help="archive/attachment nesting depth (default 8)")
-    lim.add_argument("--max-expanded-mb", type=int, metavar="MB",
-                     help="bytes unpacked from one top-level file (default 4096)")
-    lim.add_argument("--max-ratio", type=float, metavar="R", help="compression ratio of a member (default 200)")
-    lim.add_argument("--ratio-above-mb", type=int, metavar="MB",
-                     help="check the ratio only for members expanding past MB (default 1024: a big "
-                          "spreadsheet's XML compresses 400:1 and is no bomb)")
-    lim.add_argument("--file-timeout", type=float, metavar="S",
-                     help="seconds a top-level file may take (default 300), plus --file-timeout-per-mb")
-    lim.add_argument("--file-timeout-per-mb", type=float, metavar="S",
-                     help="extra seconds per MiB of the file (default 2: a 2 GB log is not a hang)")
-    lim.add_argument("--file-memory-mb", type=int, metavar="MB",
-                     help="resident memory a worker may reach on one file (default 1536)")
+    for option in LIMIT_OPTIONS:
+        lim.add_argument(f"--{option.flag}", type=option.kind, metavar=option.metavar, help=option.help)
 
-    t = sub.add_parser("triage", help="open the keyboard-driven triage app on a case")
-    t.add_argument("case", type=Path, metavar="CASE.db")
+    t = sub.add_parser("triage", help="open the keyboard-driven triage app on a case (none: the start screen)")
+    t.add_argument("case", type=Path, nargs="?", metavar="CASE.db")
     t.add_argument("--analyst", help="name recorded with every decision (default: the OS user)")
 
     e = sub.add_parser("export", help="findings as JSON Lines or CSV")
@@ -110,9 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from spill import netguard
 
     netguard.install(True)  # first: no command, and nothing it imports, reaches a network
-    args = build_parser().parse_args(argv)
-    handler = {"scan": cmd_scan, "triage": cmd_triage, "export": cmd_export, "report": cmd_report,
-               "rules": cmd_rules, "verify": cmd_verify, "doctor": cmd_doctor}[args.command]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None and not _on_terminal():
+        parser.error("a command is required when not on a terminal (`spill` alone opens the triage app)")
+    handler = {None: cmd_triage, "scan": cmd_scan, "triage": cmd_triage, "export": cmd_export,
+               "report": cmd_report, "rules": cmd_rules, "verify": cmd_verify, "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except SpillError as err:
@@ -129,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # ---------------------------------------------------------------- commands
 def cmd_scan(args: argparse.Namespace) -> int:
+    from spill.scan_control import ScanControl
+
+    control = ScanControl()
+    control.listen()  # first: a pause (SIGUSR1) that comes while the engine loads is kept, not fatal
     from scanners.engine import ScanOptions, run_scan
     from scanners.extract.base import Limits
     from spill import netguard
@@ -136,23 +135,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
     from spill.progress import ProgressReporter, describe
 
     root: Path = args.root
-    if not root.exists():
-        raise UsageError(f"cannot scan {root}: no such folder")
-    if not root.is_dir():
-        raise UsageError(f"cannot scan {root}: not a folder")
-    if not os.access(root, os.R_OK | os.X_OK):
-        raise UsageError(f"cannot scan {root}: permission denied")
-    if args.jobs < 0:
-        raise UsageError("--jobs must be 0 (every core) or more")
-    _check_rule_dirs(args.rules)
+    check_share(root)
+    check_jobs(args.jobs)
+    check_rule_dirs(args.rules)
     from scanners.detect.rules import load_rules
 
     load_rules(args.rules)  # a malformed rule fails here, before a case file is created
     case_path: Path = args.case
-    if _inside(case_path.resolve(), root.resolve()):
-        raise UsageError(f"the case file must not be inside the scanned share ({root}): evidence is read only")
-    if args.resume and not case_path.exists():
-        raise UsageError(f"--resume: no case file at {case_path} to resume")
+    check_case_place(case_path, root, resume=args.resume)
     limits = _limits(args, Limits())
     if not args.no_ner:
         from spill.model_integrity import verified_data_dir
@@ -166,15 +156,20 @@ def cmd_scan(args: argparse.Namespace) -> int:
     case = Case.open_or_create(case_path)
     reporter = ProgressReporter(json_lines=args.json_progress)
     try:
-        summary = run_scan(case, options, reporter)
+        summary = run_scan(case, options, reporter, control)
     except KeyboardInterrupt:
         reporter.close()
-        print(f"spill: scan interrupted; the case is consistent — continue with "
-              f"`spill scan {terminal(root)} --case {terminal(case_path)} --resume`", file=sys.stderr)
+        print(f"spill: scan interrupted; the case is consistent — continue with `{terminal(_resume_command(args))}`",
+              file=sys.stderr)
         case.close()
         return EXIT_INTERRUPTED
     finally:
         reporter.close()
+    if summary.progress.paused:
+        case.close()
+        print(f"spill: scan paused after {summary.progress.files_done} files; the case is consistent — continue "
+              f"with `{terminal(_resume_command(args))}`", file=sys.stderr)
+        return EXIT_INTERRUPTED
     counts = case.reports.counts()
     case.close()
     p = summary.progress
@@ -189,15 +184,22 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
+    """`spill triage CASE.db`; without a case (or `spill` alone) the start screen."""
     from scanners.reveal import reveal
     from spill import netguard
     from spill.case import Case
 
-    Case.open(args.case).close()  # a bad case file is one line, not a traceback in the TUI
+    case: Path | None = getattr(args, "case", None)
+    if case is not None:
+        Case.open(case).close()  # a bad case file is one line, not a traceback in the TUI
+    elif not _on_terminal():
+        raise UsageError("the start screen needs a terminal; name a case file (`spill triage CASE.db`)")
     netguard.install(True)
     from tui.app import run_triage
 
-    run_triage(args.case, args.analyst, reveal)
+    farewell = run_triage(case, getattr(args, "analyst", None), reveal)
+    if farewell:  # said after the app has left the screen: a scan left running, and how to get back to it
+        print(terminal(farewell), file=sys.stderr)
     return EXIT_OK
 
 
@@ -244,7 +246,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from scanners.detect.rules import load_rules
     from scanners.detect.rules_check import list_rules, test_rules
 
-    _check_rule_dirs(args.rules)
+    check_rule_dirs(args.rules)
     rules = load_rules(args.rules)
     if args.rules_command == "list":
         rows = list_rules(rules)
@@ -336,35 +338,24 @@ def _limits(args: argparse.Namespace, base):
     import dataclasses
 
     changes = {}
-    if args.max_depth is not None:
-        changes["max_depth"] = args.max_depth
-    if args.max_expanded_mb is not None:
-        changes["max_expanded_bytes"] = args.max_expanded_mb * 2**20
-    if args.max_ratio is not None:
-        changes["max_ratio"] = args.max_ratio
-    if args.ratio_above_mb is not None:
-        changes["ratio_min_bytes"] = args.ratio_above_mb * 2**20
-    if args.file_timeout is not None:
-        changes["file_timeout"] = args.file_timeout
-    if args.file_timeout_per_mb is not None:
-        changes["file_timeout_per_mib"] = args.file_timeout_per_mb
-    if args.file_memory_mb is not None:
-        changes["file_memory"] = args.file_memory_mb * 2**20
+    for option in LIMIT_OPTIONS:
+        value = getattr(args, option.flag.replace("-", "_"))
+        if value is not None:
+            changes[option.field] = option.to_limits(value)
     return dataclasses.replace(base, **changes)
 
 
-def _check_rule_dirs(dirs: Sequence[Path]) -> None:
-    for d in dirs:
-        if not d.is_dir():
-            raise UsageError(f"--rules {d}: no such folder")
+def _resume_command(args: argparse.Namespace) -> str:
+    """The command that continues this scan with the same rules, names setting, jobs and limits."""
+    from spill.scan_plan import ScanRequest
+
+    limits = {o.flag: getattr(args, o.flag.replace("-", "_")) for o in LIMIT_OPTIONS}
+    return ScanRequest(args.root, args.case, tuple(args.rules), args.jobs, not args.no_ner, resume=True,
+                       limits={k: v for k, v in limits.items() if v is not None}).command_line()
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.relative_to(folder)
-        return True
-    except ValueError:
-        return False
+def _on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 @contextlib.contextmanager

@@ -40,7 +40,8 @@ def describe(p: Any) -> str:
         left = max(0.0, (p.bytes_total - done) / rate)
         eta = f" · ETA {_clock(left)}"
     cats = " ".join(f"{k}:{v}" for k, v in sorted(p.by_category.items()))
-    return (f"{p.files_done}{total_files} files · {human_bytes(done)}{total_bytes} · "
+    pausing = "pausing: finishing the files in hand · " if getattr(p, "pausing", False) and not p.finished else ""
+    return (f"{pausing}{p.files_done}{total_files} files · {human_bytes(done)}{total_bytes} · "
             f"{human_bytes(rate)}/s{eta} · {p.findings} findings{' (' + cats + ')' if cats else ''} · "
             f"{p.errors} errors · {p.skipped} skipped")
 
@@ -62,6 +63,7 @@ class ProgressReporter:
         self.every = every
         self.clock = clock
         self._last = -1e9
+        self._pausing = False  # a change is shown at once, whatever the interval
         self._live: Live | None = None
         if not json_lines and self.stream.isatty():
             self._live = Live(Text("starting workers…"), console=Console(file=self.stream), transient=True,
@@ -74,15 +76,18 @@ class ProgressReporter:
                                    overflow="ellipsis"))
             return
         now = self.clock()
-        if now - self._last < (1.0 if self.json_lines else self.every) and not p.finished:
+        pausing, paused = getattr(p, "pausing", False), getattr(p, "paused", False)
+        if now - self._last < (1.0 if self.json_lines else self.every) and not (p.finished or paused) \
+                and pausing == self._pausing:
             return
+        self._pausing = pausing
         self._last = now
         if self.json_lines:
             done = p.bytes_done + getattr(p, "bytes_in_flight", 0)
             payload = {"files_done": p.files_done, "files_total": p.files_total, "bytes_done": done,
                        "bytes_total": p.bytes_total, "findings": p.findings, "by_category": dict(p.by_category),
                        "errors": p.errors, "skipped": p.skipped, "elapsed": round(p.elapsed, 2),
-                       "finished": p.finished}
+                       "finished": p.finished, "pausing": pausing, "paused": paused}
             print(json.dumps(payload), file=self.stream, flush=True)
         else:
             print(f"spill: {describe(p)}", file=self.stream, flush=True)

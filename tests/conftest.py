@@ -9,6 +9,14 @@ import pytest
 from spill.case import Case
 
 
+@pytest.fixture(autouse=True)
+def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The app's state folder (recent cases, scan records) under tmp_path: no test writes to the home folder."""
+    state = tmp_path / "xdg-state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state
+
+
 @pytest.fixture
 def case(tmp_path: Path) -> Case:
     c = Case.create(tmp_path / "case.db")

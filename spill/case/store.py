@@ -77,16 +77,8 @@ class Store:
     @classmethod
     def create(cls, path: Path) -> Store:
         """Create a new case file (0600) and its key (0600); refuse to overwrite."""
-        if not path.parent.exists():
-            raise CaseError(f"cannot create case {path}: folder {path.parent} does not exist")
-        if not os.access(path.parent, os.W_OK):
-            raise CaseError(f"cannot create case {path}: folder {path.parent} is not writable")
-        if path.exists():
-            raise CaseError(f"case {path} already exists")
+        cls.check_creatable(path)
         kpath = key_path(path)
-        if os.path.lexists(kpath):
-            raise CaseError(f"cannot create case {path}: {kpath} already exists (a key of another case, or a link); "
-                            "move it away or choose another case name")
         key = secrets.token_bytes(32)
         created: list[Path] = []
         try:
@@ -111,6 +103,20 @@ class Store:
                     p.unlink()
             raise CaseError(f"cannot create case {path}: {err}") from err
         return store
+
+    @staticmethod
+    def check_creatable(path: Path) -> None:
+        """Raise the CaseError :meth:`create` would raise before writing anything."""
+        if not path.parent.exists():
+            raise CaseError(f"cannot create case {path}: folder {path.parent} does not exist")
+        if not os.access(path.parent, os.W_OK):
+            raise CaseError(f"cannot create case {path}: folder {path.parent} is not writable")
+        if path.exists():
+            raise CaseError(f"case {path} already exists")
+        kpath = key_path(path)
+        if os.path.lexists(kpath):
+            raise CaseError(f"cannot create case {path}: {kpath} already exists (a key of another case, or a link); "
+                            "move it away or choose another case name")
 
     @classmethod
     def open(cls, path: Path, *, readonly: bool = False) -> Store:

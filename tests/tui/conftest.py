@@ -99,11 +99,11 @@ def detail_shows_cursor_row(screen: FindingsScreen) -> bool:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until no worker of the app is running except the long-lived decision writer."""
+    """Wait until no worker of the app is running except the long-lived ones (decision writer, scan watch)."""
     app = pilot.app
 
     def idle() -> bool:
-        busy = [w for w in app.workers if w.group != "decision-writer" and not w.is_finished]
+        busy = [w for w in app.workers if w.group not in ("decision-writer", "scan-watch") and not w.is_finished]
         screen = app.screen
         tables = list(screen.query("VirtualTable")) if screen.is_mounted else []
         return not busy and not any(t.is_loading for t in tables if t.display)  # type: ignore[attr-defined]

@@ -24,4 +24,10 @@ class TriageScreen(Screen[None]):
 
     def screen_tabs(self) -> ScreenTabs:
         """The top line naming every screen, this one highlighted."""
-        return ScreenTabs(self.MODE, [screen.MODE for screen in self.triage.TRIAGE_SCREENS], self.triage.case_path.name)
+        case = self.triage.case_path
+        return ScreenTabs(self.MODE, [screen.MODE for screen in self.triage.TRIAGE_SCREENS],
+                          case.name if case else "", self.triage.tab_badges)
+
+    def on_screen_resume(self) -> None:
+        for tabs in self.query(ScreenTabs):  # the scan's badge may have changed while away
+            tabs.refresh()
