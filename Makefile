@@ -14,7 +14,7 @@ JOBS ?= 0
 SUPPLY_VENV := .venv-supply
 AIRGAP_PYTHON ?= python3
 
-.PHONY: install demo test lint eval eval-external bench bench-tui screenshots clean \
+.PHONY: install demo test lint eval eval-external eval-names bench bench-tui screenshots clean \
 	supply-tools bundle airgap-check sbom verify-model audit
 
 $(UV):
@@ -49,6 +49,10 @@ eval: install
 ## make eval-external: other projects' labelled cases (../shared/external-cases), when present
 eval-external: install
 	$(VENV)/bin/python bench/eval_external.py --shared $(SHARED)
+
+## make eval-names: PERSON in ordinary prose (../shared/prose-names, wikigold), spill against plain Presidio
+eval-names: install
+	$(VENV)/bin/python bench/eval_names.py --shared $(SHARED) --variants
 
 ## make bench: throughput against plain Presidio, rescan time, memory (prints figures)
 bench: install

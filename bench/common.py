@@ -170,7 +170,10 @@ class PlainPresidioDetector:
     def __init__(self, engine) -> None:
         self.engine = engine
 
-    def detect(self, segments):
+    def new_document(self):
+        return None
+
+    def detect(self, segments, document=None):
         from spill.model import Category, Detection, Severity
 
         out = []
@@ -209,7 +212,10 @@ class _Collector:
 
     current: list
 
-    def detect(self, segments):
+    def new_document(self):
+        return None
+
+    def detect(self, segments, document=None):
         self.current.extend(segments)
         return [[] for _ in segments]
 

@@ -138,6 +138,7 @@ class DocumentScanner:
         rubric_parts: list[str] = []
         rubric_chars = 0
         seen: set[tuple[str, int, int]] = set()
+        state = self.detector.new_document()  # what this object's batches teach each other (names)
         try:
             for offset, item in positioned(extractor(stream, self.limits)):
                 if isinstance(item, Member):
@@ -152,7 +153,7 @@ class DocumentScanner:
                     rubric_parts.append(part)
                     rubric_chars += len(part)
                 if len(batch) >= DETECT_BATCH_SEGMENTS or batch_chars >= DETECT_BATCH_CHARS:
-                    self._detect(batch, path, result, seen)
+                    self._detect(batch, path, result, seen, state)
                     batch, batch_chars = [], 0
         except Skipped as err:
             result.file = _replace(result.file, status=FileStatus.SKIPPED, reason=str(err))
@@ -166,7 +167,7 @@ class DocumentScanner:
             result.file = _replace(result.file, status=FileStatus.ERROR,
                                    reason=f"unreadable: {type(err).__name__}: {err}")
         if batch:
-            self._detect(batch, path, result, seen)
+            self._detect(batch, path, result, seen, state)
         if rubric_parts:
             verdict = self.detector.classify("\n".join(rubric_parts), path)
             if verdict is not None:
@@ -225,8 +226,8 @@ class DocumentScanner:
         return tuple((d.entity_type, str(d.category), stem[d.start:d.end]) for d in found)
 
     def _detect(self, batch: list[tuple[int, Segment]], path: str, result: FileResult,
-                seen: set[tuple[str, int, int]]) -> None:
-        detections = self.detector.detect([seg for _, seg in batch])
+                seen: set[tuple[str, int, int]], state: object) -> None:
+        detections = self.detector.detect([seg for _, seg in batch], state)
         for (offset, seg), found in zip(batch, detections, strict=True):
             if not found:
                 continue

