@@ -135,7 +135,7 @@ class DocumentScanner:
             return
         batch: list[tuple[int, Segment]] = []
         batch_chars = 0
-        rubric_parts: list[str] = []
+        rubric_parts: dict[str | None, list[str]] = {}  # by chat thread (None: the document's own text)
         rubric_chars = 0
         seen: set[tuple[str, int, int]] = set()
         state = self.detector.new_document()  # what this object's batches teach each other (names)
@@ -150,7 +150,7 @@ class DocumentScanner:
                 batch_chars += len(item.text)
                 if kind in RUBRIC_KINDS and rubric_chars < RUBRIC_TEXT_CHARS:
                     part = _rubric_text(item)
-                    rubric_parts.append(part)
+                    rubric_parts.setdefault(item.locator.get("thread"), []).append(part)
                     rubric_chars += len(part)
                 if len(batch) >= DETECT_BATCH_SEGMENTS or batch_chars >= DETECT_BATCH_CHARS:
                     self._detect(batch, path, result, seen, state)
@@ -169,13 +169,19 @@ class DocumentScanner:
         if batch:
             self._detect(batch, path, result, seen, state)
         if rubric_parts:
-            verdict = self.detector.classify("\n".join(rubric_parts), path)
+            verdict = self._rubric_verdict(rubric_parts, path)
             if verdict is not None:
                 result.findings.append(Finding(
                     path=path, entity_type=verdict.entity_type, category=verdict.category,
                     severity=verdict.severity, score=verdict.score, rule=verdict.rule,
                     preview=verdict.client or "(client not named)", client=verdict.client,
                     signals=verdict.signals))
+
+    def _rubric_verdict(self, parts: dict[str | None, list[str]], path: str):
+        """The document's LAB_RUBRIC verdict. A chat export is judged thread by thread: a day of messages
+        that talk about grading is not a rubric unless one thread carries one."""
+        verdicts = [self.detector.classify("\n".join(texts), path) for texts in parts.values()]
+        return max((v for v in verdicts if v is not None), key=lambda v: v.score, default=None)
 
     def _scan_member(self, member: Member, parent_path: str, parent_id: str, depth: int,
                      results: list[FileResult]) -> None:

@@ -13,6 +13,8 @@ decided it.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Sequence
 
 from scanners.detect.rubric_spec import RubricSpec
@@ -29,14 +31,39 @@ class RubricClassifier:
         self.rules = [(r, r.rubric) for r in rules if r.rubric is not None and r.enabled]
 
     def classify(self, text: str) -> DocumentDetection | None:
-        """The best-scoring document verdict for ``text``, or None."""
+        """The best-scoring document verdict for ``text``, or None. A chat transcript (WhatsApp, IRC,
+        a timestamped log of who said what) is judged message by message: talk about grading spread
+        over a day of messages is not a rubric; one message that carries a rubric is."""
         text = text[:MAX_TEXT]
+        units = chat_messages(text) or [text]
         best: DocumentDetection | None = None
-        for rule, spec in self.rules:
-            verdict = _classify(rule, spec, text)
-            if verdict is not None and (best is None or verdict.score > best.score):
-                best = verdict
+        for unit in units:
+            for rule, spec in self.rules:
+                verdict = _classify(rule, spec, unit)
+                if verdict is not None and (best is None or verdict.score > best.score):
+                    best = verdict
         return best
+
+
+#: The first line of a chat message: a timestamp, then who said it ("[12/03/2025, 10:14] Maria: …",
+#: "2025-03-12 10:14:22 <maria> …", "[10:14] <maria> …", "12/03/25, 10:14 - Maria: …").
+_MESSAGE_START = re.compile(
+    r"^\[?(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4},?[ T])?\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp]\.?[Mm]\.?)?\]?"
+    r"[ \t]*(?:-[ \t]*)?(?:<[^>\n]{1,40}>|[^:\n<>\[\]]{1,40}:)", re.MULTILINE)
+#: A transcript has at least this many messages, and message lines are at least half its lines.
+MIN_MESSAGES = 5
+
+
+def chat_messages(text: str) -> list[str] | None:
+    """The messages of a chat transcript (each with its continuation lines), or None for other text."""
+    starts = [m.start() for m in _MESSAGE_START.finditer(text)]
+    if len(starts) < MIN_MESSAGES:
+        return None
+    lines = sum(1 for line in text.splitlines() if line.strip())
+    if len(starts) * 2 < lines:
+        return None
+    bounds = [*starts, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def _classify(rule: Rule, spec: RubricSpec, text: str) -> DocumentDetection | None:

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from stdnum import bic, bitcoin, iban, luhn, verhoeff
 from stdnum.br import cpf
+from stdnum.exceptions import ValidationError
 from stdnum.in_ import aadhaar, pan
 from stdnum.ke import pin as ke_pin
 from stdnum.us import itin, rtn, ssn
@@ -47,6 +48,16 @@ def _compact(value: str) -> str:
 
 def is_iban(value: str) -> bool:
     return iban.is_valid(_compact(value))
+
+
+def is_iban_structure(value: str) -> bool:
+    """The mod-97 check digits and the country's length and BBAN structure pass; the country's own
+    (national) check digits are not looked at. Any case: "gb82west…" is an IBAN written in lower case."""
+    try:
+        iban.validate(_compact(value).upper(), check_country=False)
+    except ValidationError:
+        return False
+    return True
 
 
 def is_bic(value: str) -> bool:
@@ -302,6 +313,7 @@ def is_literal(value: str) -> bool:
 
 _SIMPLE: dict[str, Validator] = {
     "iban": is_iban,
+    "iban_structure": is_iban_structure,
     "bic": is_bic,
     "luhn": is_luhn,
     "credit_card": is_credit_card,

@@ -101,7 +101,8 @@ def _slack(doc: list[Any]) -> Iterator[Segment]:
         if isinstance(body, str) and body.strip():
             yield Segment(
                 body,
-                locator={"json_path": f"{path}.text", "ts": str(msg.get("ts", ""))},
+                locator={"json_path": f"{path}.text", "ts": str(msg.get("ts", "")),
+                         "thread": str(msg.get("thread_ts") or msg.get("ts", ""))},
                 context="text",
                 prose=True,
                 record=path,

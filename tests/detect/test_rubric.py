@@ -66,3 +66,50 @@ def test_rubric_codename_map_from_user_rules_names_the_client(tmp_path: Path) ->
     verdict = classifier.classify("""Project ORCHID grading notes. Graders compare the final answer with the
     gold answer and check each reasoning step; no partial credit after the first wrong step.""")
     assert verdict is not None and verdict.client == "Halvard Labs" and "codename: ORCHID" in verdict.signals
+
+
+# a day of vendor chat that talks about grading and calibration in passing, message by message
+_CHAT_DAY = [
+    ("Amara", "morning all, calibration session for the new raters is at 3pm"),
+    ("Kwame", "reminder: gold answers for batch 12 are in the drive"),
+    ("Amara", "several graders scored responses 1-7 too harshly yesterday"),
+    ("Lena", "the reward model team wants the preference data by friday"),
+    ("Kwame", "also please check which response is better on the flagged pairs"),
+    ("Lena", "chain-of-thought tasks are paused until the helpfulness guide is updated"),
+]
+_RUBRIC_MESSAGE = ("Lena", "pasting the guideline: Confidential, prepared for OpenAI. Raters see a prompt and two "
+                   "model responses, Response A and Response B. Choose the preferred response and rate each on "
+                   "a 1-7 scale for helpfulness, honesty and harmlessness. Compare the final answer to the gold "
+                   "answer; inter-annotator agreement is audited weekly.")
+
+
+def _transcript(messages: list[tuple[str, str]]) -> str:
+    return "\n".join(f"[12/03/2025, 10:{i:02d}] {who}: {text}" for i, (who, text) in enumerate(messages))
+
+
+def test_a_chat_transcript_is_judged_message_by_message(classifier: RubricClassifier) -> None:
+    talk = _transcript(_CHAT_DAY)
+    assert classifier.classify(talk) is None
+    assert classifier.classify(talk.replace("\n", " ")) is not None  # the same words as one document fire
+    carried = classifier.classify(_transcript([*_CHAT_DAY, _RUBRIC_MESSAGE]))
+    assert carried is not None and carried.client == "OpenAI"
+
+
+def test_a_slack_day_is_judged_thread_by_thread(tmp_path: Path, detector) -> None:
+    import json
+
+    from scanners.document import DocumentScanner, ScanTask
+    from scanners.extract.base import Limits
+    from scanners.walk import sha256_file
+
+    def scan(messages: list[tuple[str, str]]) -> list[str]:
+        day = [{"type": "message", "user": f"U{i:03d}", "text": text, "ts": f"17400000{i:02d}.000100"}
+               for i, (_who, text) in enumerate(messages)]
+        path = tmp_path / "2025-03-12.json"
+        path.write_text(json.dumps(day), encoding="utf-8")
+        fs = bytes(path)
+        results = DocumentScanner(detector, Limits()).scan(ScanTask(path.name, fs, sha256_file(fs), None, None))
+        return [f.entity_type for r in results for f in r.findings if f.entity_type == "LAB_RUBRIC"]
+
+    assert scan(_CHAT_DAY) == []
+    assert scan([*_CHAT_DAY, _RUBRIC_MESSAGE]) == ["LAB_RUBRIC"]

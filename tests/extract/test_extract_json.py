@@ -50,10 +50,13 @@ def test_slack_export_messages() -> None:
          "blocks": [{"type": "rich_text", "elements": [{"text": "Jane's SSN is 078-05-1120"}]}],
          "user_profile": {"real_name": "Rita Reviewer"}},
         {"type": "message", "subtype": "channel_join", "user": "U1", "text": "<@U1> has joined", "ts": "1704067300.1"},
+        {"type": "message", "user": "U1", "text": "a reply", "ts": "1704067400.2", "thread_ts": "1704067200.000100"},
     ]  # fmt: skip
     out = segs(day)
     first = next(s for s in out if s.text == "Jane's SSN is 078-05-1120")
-    assert first.locator == {"json_path": "$[0].text", "ts": "1704067200.000100"}
+    assert first.locator == {"json_path": "$[0].text", "ts": "1704067200.000100", "thread": "1704067200.000100"}
+    reply = next(s for s in out if s.text == "a reply")
+    assert reply.locator["thread"] == "1704067200.000100"  # a reply belongs to its thread (rubric verdicts)
     assert first.prose is True and first.record == "$[0]"
     assert [s.text for s in out].count("Jane's SSN is 078-05-1120") == 1  # blocks not repeated
     assert any(s.text == "Rita Reviewer" and s.record == "$[0]" for s in out)

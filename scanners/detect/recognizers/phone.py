@@ -9,6 +9,11 @@ ones against the regions our contractors live in. Scores (before context):
 * valid national number with an area-code shape "(415) 555-0132" or NANP "415-555-0132"  0.55
 * valid national number, other grouping  0.40 (needs a context word)
 * valid national number, bare digits     0.25 (needs a context word; only parsed when one is near)
+
+A national number is parsed first in the region its neighbourhood names: a payment channel that is a
+phone number ("M-Pesa 0712…" is Kenyan, "GCash 0917…" Philippine) or the speaker's country ("my
+Israeli number is 09-…"). An extension ("ext. 204", "x204") is part of the number; a date and hour
+("1978-04-13 12:20") and a part number with a suffix ("413-971-1737-B") are not phone numbers.
 """
 
 from __future__ import annotations
@@ -31,15 +36,33 @@ if TYPE_CHECKING:
 # the ``regex`` module scans a leading look-behind fast (stdlib ``re`` tries it at every position)
 _CANDIDATE = regex.compile(
     r"(?<![\w.+/\-@#$€£])"
-    r"(?:(?:\+|00)\d{1,3}[ .\-]?)?"
+    r"(?P<number>(?:(?:\+|00)\d{1,3}[ .\-]?)?"
     r"(?:\(\d{1,5}\)[ .\-]?)?"
-    r"\d[\d .\-]{4,17}\d"
-    r"(?![\w@]|[.\-]\d|,\d)"
+    r"\d[\d .\-]{4,17}\d)"
+    r"(?:[ ]?(?:ext\.?|extn\.?|extension|x|\#)[ ]?\d{1,6})?"  # an extension belongs to the number
+    r"(?![\w@]|[.\-]\d|-\w|,\d|:\d)"  # not a part number's suffix (-B), not a date's hour (12:20)
 )
 _NANP = re.compile(r"^(?:\+?1[ .\-]?)?(?:\(\d{3}\)[ .\-]?|\d{3}[.\-])\d{3}[.\-]\d{4}$|^\(\d{2,5}\)")
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _IP_LIKE = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 _DIGITS = re.compile(r"\d")
+#: Words that say which country a national number belongs to: payment channels that are phone numbers,
+#: and a speaker's country ("my Israeli number"). Looked for within the context window.
+REGION_HINTS = {
+    "m-pesa": "KE", "mpesa": "KE", "safaricom": "KE", "kenya": "KE", "kenyan": "KE",
+    "gcash": "PH", "paymaya": "PH", "maya": "PH", "philippines": "PH", "philippine": "PH", "filipino": "PH",
+    "opay": "NG", "palmpay": "NG", "nigeria": "NG", "nigerian": "NG",
+    "paytm": "IN", "phonepe": "IN", "india": "IN", "indian": "IN",
+    "pix": "BR", "brazil": "BR", "brazilian": "BR", "brasil": "BR",
+    "israel": "IL", "israeli": "IL", "japan": "JP", "japanese": "JP", "china": "CN", "chinese": "CN",
+    "mtn": "GH", "ghana": "GH", "ghanaian": "GH", "uganda": "UG", "ugandan": "UG", "tanzania": "TZ",
+    "pakistan": "PK", "pakistani": "PK", "easypaisa": "PK", "jazzcash": "PK", "bkash": "BD", "bangladesh": "BD",
+    "indonesia": "ID", "indonesian": "ID", "vietnam": "VN", "vietnamese": "VN", "mexico": "MX", "mexican": "MX",
+    "germany": "DE", "german": "DE", "france": "FR", "french": "FR", "spain": "ES", "spanish": "ES",
+    "italy": "IT", "italian": "IT", "uk": "GB", "british": "GB", "canada": "CA", "canadian": "CA",
+}
+_HINT = re.compile(r"(?<![a-z0-9])(" + "|".join(sorted(map(re.escape, REGION_HINTS), key=len, reverse=True))
+                   + r")(?![a-z0-9])")
 
 
 class PhoneRecognizer(RuleRecognizer):
@@ -79,7 +102,7 @@ class PhoneRecognizer(RuleRecognizer):
         header_hit = bool(context) and bool(self._context_re.search(context.lower()))
         lo, hi = 0, len(text)
         for match in _CANDIDATE.finditer(text):
-            candidate = match.group()
+            candidate = match.group("number")
             if segment_at is not None:
                 lo, hi, words = segment_at(match.start())
                 header_hit = bool(words) and bool(self._context_re.search(words))
@@ -88,9 +111,15 @@ class PhoneRecognizer(RuleRecognizer):
                 results.append(recognizer_result(self, match.start(), match.end(), score, validated=True))
         return results
 
+    def _window(self, text: str, start: int, end: int, lo: int, hi: int) -> str:
+        return text[max(lo, start - self.window): min(hi, end + self.window)].lower()
+
     def _near_context(self, text: str, start: int, end: int, lo: int, hi: int) -> bool:
-        window = text[max(lo, start - self.window): min(hi, end + self.window)].lower()
-        return bool(self._context_re.search(window))
+        return bool(self._context_re.search(self._window(text, start, end, lo, hi)))
+
+    def _hinted_region(self, text: str, start: int, end: int, lo: int, hi: int) -> str | None:
+        hint = _HINT.search(self._window(text, start, end, lo, hi))
+        return REGION_HINTS[hint.group(1)] if hint else None
 
     def _score(self, candidate: str, text: str, start: int, end: int, header_hit: bool, lo: int, hi: int) -> float:
         digits = len(_DIGITS.findall(candidate))
@@ -108,7 +137,10 @@ class PhoneRecognizer(RuleRecognizer):
             # a national number in any other shape scores below the threshold without a context
             # word: do not pay for parsing it (phonenumbers is pure Python, ~50 µs a region)
             return 0.0
-        regions = ("US", "CA") if nanp and not (area_code or header_hit) else self.REGIONS
+        regions: tuple[str, ...] = ("US", "CA") if nanp and not (area_code or header_hit) else self.REGIONS
+        hinted = self._hinted_region(text, start, end, lo, hi)
+        if hinted:
+            regions = (hinted, *(r for r in regions if r != hinted))
         for region in regions:
             number = _parse(candidate, region)
             if number is not None and phonenumbers.is_valid_number(number):
