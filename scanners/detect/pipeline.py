@@ -3,8 +3,9 @@
 ``Detector.detect`` takes many segments of one document at once so spaCy sees them in one
 ``nlp.pipe`` batch. Pattern rules (YAML packs and Python recognizers, run through Presidio
 recognizer classes by :class:`PatternDetector`) go first; PERSON spans that overlap a pattern
-finding are dropped (an e-mail's local part is not a name). What one batch of a document
-teaches the next (the names it has named) lives in a :class:`DocumentState` that the caller
+finding are dropped (an e-mail's local part is not a name); table columns whose header does
+not name them are profiled (``columns.py``). What one batch of a document teaches the next (the
+names it has named, its columns' values) lives in a :class:`DocumentState` that the caller
 opens per document (``new_document``) and passes to every ``detect`` call for it.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanners.detect import ner
+from scanners.detect.columns import ColumnMemory, ColumnProfiler
 from scanners.detect.names import KnownNames, NameMemory, NameOptions, PersonFinder
 from scanners.detect.patterns import DEFAULT_THRESHOLD, PatternDetector
 from scanners.detect.rubric import RubricClassifier
@@ -29,6 +31,7 @@ class DocumentState:
     """What the detector remembers while it reads one document (file or archive member)."""
 
     names: NameMemory = field(default_factory=NameMemory)
+    columns: ColumnMemory = field(default_factory=ColumnMemory)
 
 
 class Detector:
@@ -46,6 +49,7 @@ class Detector:
         self.use_ner = use_ner
         self.threshold = threshold
         self.persons = PersonFinder(name_options, known_names)
+        self.columns = ColumnProfiler(self.rules)
 
     def warm_up(self) -> None:
         """Load the model now (a worker pays this once, before its first file)."""
@@ -67,6 +71,7 @@ class Detector:
             for d in dets:
                 if d.entity_type == "PERSON":
                     document.names.learn(seg.text[d.start:d.end])
+        self.columns.profile(segments, found, document.columns)
         if self.use_ner:
             wanted = [i for i, seg in enumerate(segments) if _worth_ner(seg)]
             spans = self.persons.find([segments[i].text for i in wanted],
