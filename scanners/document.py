@@ -137,7 +137,7 @@ class DocumentScanner:
         batch_chars = 0
         rubric_parts: dict[str | None, list[str]] = {}  # by chat thread (None: the document's own text)
         rubric_chars = 0
-        seen: set[tuple[str, int, int]] = set()
+        seen: set[tuple[int, int]] = set()  # spans already reported: one finding per occurrence
         state = self.detector.new_document()  # what this object's batches teach each other (names)
         try:
             for offset, item in positioned(extractor(stream, self.limits)):
@@ -232,7 +232,7 @@ class DocumentScanner:
         return tuple((d.entity_type, str(d.category), stem[d.start:d.end]) for d in found)
 
     def _detect(self, batch: list[tuple[int, Segment]], path: str, result: FileResult,
-                seen: set[tuple[str, int, int]], state: object) -> None:
+                seen: set[tuple[int, int]], state: object) -> None:
         detections = self.detector.detect([seg for _, seg in batch], state)
         for (offset, seg), found in zip(batch, detections, strict=True):
             if not found:
@@ -240,9 +240,9 @@ class DocumentScanner:
             spans = [(d.start, d.end, d.entity_type) for d in found]
             place = Places(seg.text)
             for d in found:
-                key = (d.entity_type, offset + d.start, offset + d.end)
+                key = (offset + d.start, offset + d.end)
                 if key in seen:
-                    continue  # the overlap of two windows of a huge file
+                    continue  # the overlap of two windows of a huge file, whichever type each window saw
                 seen.add(key)
                 value = seg.text[d.start:d.end]
                 context, c_start, c_end = mask_context(seg.text, (d.start, d.end), spans, d.entity_type)

@@ -144,6 +144,8 @@ _WORD_BEFORE = re.compile(r"(?<![\w@.\-])([A-Z][a-zà-ÿ'’\-]+) $")
 _WORD_AFTER = re.compile(r" ([A-Z][a-zà-ÿ'’\-]+)(?![\w@\-]|\.\w)")
 _CAPITALISED_BEFORE = regex.compile(r"(?<![\w.\-])(\p{Lu}[\p{L}\p{M}'’\-]*)[ ]$")
 _CAPITALISED_AFTER = regex.compile(r"[ ](\p{Lu}[\p{L}\p{M}'’\-]*)")
+# a capitalised word, its possessive "'s" apart ("Budjana's" → "Budjana")
+_CAPITALISED_TOKEN = regex.compile(r"(?<![\w\-])(\p{Lu}[\p{L}\p{M}\-]*(?:['’](?![sS]\b)\p{L}+)*)")
 _LOWER_CASE_WORD = regex.compile(r"(?<![\w@.\-/\\])\p{Ll}[\p{Ll}\p{M}'’]{2,}(?![\w@\-/\\]|\.\w)")
 _GAP = re.compile(r"\t|\n|  ")
 _WORD_RIGHT_BEFORE = regex.compile(r"(?<![\w\-])([\p{L}]+)[ ]$")
@@ -170,7 +172,7 @@ class NameMemory:
 
     names: set[str] = field(default_factory=set)
     lower_words: set[str] = field(default_factory=set)  # words the document writes in lower case
-    _pattern: regex.Pattern[str] | None = None
+    full_names: dict[str, list[str]] = field(default_factory=dict)  # first word → full names, longest first
 
     def observe(self, text: str) -> None:
         """Note the words ``text`` writes in lower case: a word the document also writes so ("payment",
@@ -182,22 +184,38 @@ class NameMemory:
 
     def learn(self, name: str) -> None:
         words = [w for w in name.split() if _is_name_word(w) and not self.is_common(w)]
-        new = {name, *words} if len(words) > 1 else set(words)
-        if not new <= self.names:
-            self.names |= new
-            self._pattern = None
+        if len(words) > 1 and name not in self.names:
+            self.names.add(name)
+            first = name.split(" ", 1)[0]
+            self.full_names[first] = sorted({*self.full_names.get(first, ()), name}, key=len, reverse=True)
+        self.names.update(words)
 
     def knows(self, word: str) -> bool:
         return word in self.names
 
     def mentions(self, text: str) -> list[Span]:
-        """Where a remembered name occurs in ``text`` as a whole word (longest name first)."""
+        """Where a remembered name (a full name first, else one of its words) stands in ``text`` as a
+        whole word; a possessive "'s" is left out. Capitalised words are looked up, no regex is built."""
         if not self.names:
             return []
-        if self._pattern is None:
-            alternation = "|".join(regex.escape(n) for n in sorted(self.names, key=len, reverse=True))
-            self._pattern = regex.compile(rf"(?<![\w\-])(?:{alternation})(?![\w\-]|['’][a-rt-z])")
-        return [m.span() for m in self._pattern.finditer(text)]
+        spans: list[Span] = []
+        pos = 0
+        for m in _CAPITALISED_TOKEN.finditer(text):
+            start = m.start()
+            if start < pos:
+                continue
+            end = next((start + len(full) for full in self.full_names.get(m.group(1), ())
+                        if text.startswith(full, start) and _ends_word(text, start + len(full))), None)
+            if end is None and m.group(1) in self.names:
+                end = m.end(1)
+            if end is not None:
+                spans.append((start, end))
+                pos = end
+        return spans
+
+
+def _ends_word(text: str, end: int) -> bool:
+    return end == len(text) or not (text[end].isalnum() or text[end] in "-_")
 
 
 def _is_name_word(word: str) -> bool:
@@ -289,8 +307,11 @@ def _label_votes(texts: Sequence[str], entities: Sequence[Sequence[ner.Entity]])
     votes: Counter[tuple[str, bool]] = Counter()
     for text, ents in zip(texts, entities, strict=True):
         for e in ents:
-            if e.label == "PERSON" or e.label in OTHER_LABELS:
-                votes[text[e.start:e.end], e.label == "PERSON"] += 1
+            if e.label == "PERSON":
+                start, end = trim_leading(text, *cut_at_gap(text, e.start, e.end))  # "Reach Arjun Iyer" votes
+                votes[text[start:end], True] += 1                                   # for "Arjun Iyer"
+            elif e.label in OTHER_LABELS:
+                votes[text[e.start:e.end], False] += 1
     return votes
 
 

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from presidio_analyzer.nlp_engine import NlpArtifacts
 
 # the ``regex`` module scans a leading look-behind + digit fast (stdlib ``re`` does not)
-_IPV4 = regex.compile(r"(?<![\w.\-])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w\-]|\.\d)")
+# not after a lone ":" (":1.2.3.4" is a broken IPv6 address; "host:1.2.3.4" and "::1.2.3.4" are fine)
+_IPV4 = regex.compile(r"(?<![\w.\-])(?<!(?<![\w:]):)(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![\w\-]|\.\d)")
 _IPV6_CORE = re.compile(r":[0-9A-Fa-f]{0,4}:")
 _HEX_COLON = frozenset("0123456789abcdefABCDEF:")
 _TAIL = re.compile(r"(?:[0-9A-Fa-f:]*:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]*)(?:%[\w.]{1,15})?(?:/\d{1,3})?")
