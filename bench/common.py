@@ -128,6 +128,23 @@ def _row(s: Scored) -> str:
             f"{s.true_findings:>4} | {prec:>9} | {per:>18} |")
 
 
+def shared_spans(findings: list[dict[str, Any]]) -> int:
+    """Findings whose span overlaps another finding's in the same file: one occurrence reported twice."""
+    by_path: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for f in findings:
+        if f.get("start") is not None and f.get("end") is not None:
+            by_path[f["path"]].append((f["start"], f["end"]))
+    count = 0
+    for spans in by_path.values():
+        spans.sort()
+        reach = -1
+        for k, (start, end) in enumerate(spans):
+            overlaps_next = k + 1 < len(spans) and spans[k + 1][0] < end
+            count += start < reach or overlaps_next
+            reach = max(reach, end)
+    return count
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

@@ -1,4 +1,7 @@
-"""`make eval-external`: other projects' labelled cases (../shared/external-cases), scored by their own scorer."""
+"""`make eval-external`: other projects' labelled cases (../shared/external-cases), scored by their own scorer.
+
+Prints the per-type table twice: over every case, and over the core cases only (a "weak" case is one
+its source expects to match only at a low score, or one the sources disagree on)."""
 
 from __future__ import annotations
 
@@ -32,9 +35,15 @@ def main() -> int:
         (share / "truth.jsonl").rename(truth)
         spill_scan_and_export(share, work)
         cmd = [sys.executable, str(cases / "score_external.py"), str(truth), str(work / "findings.jsonl")]
-        if args.core_only:
-            cmd.append("--core-only")
-        return subprocess.run(cmd).returncode
+        tiers = [("core cases (the sources expect a confident match or no match)", ["--core-only"])]
+        if not args.core_only:
+            tiers.insert(0, ("every case", []))
+        for title, extra in tiers:
+            print(f"\nspill on the external cases, {title}:", flush=True)
+            code = subprocess.run([*cmd, *extra]).returncode
+            if code:
+                return code
+        return 0
 
 
 if __name__ == "__main__":

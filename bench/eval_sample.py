@@ -22,6 +22,7 @@ from bench.common import (
     print_table,
     read_jsonl,
     score,
+    shared_spans,
     spill_scan_and_export,
 )
 from bench.linkage import print_linkage, score_linkage
@@ -47,6 +48,7 @@ def main() -> int:
     print_table(f"spill on {args.share.relative_to(ROOT) if args.share.is_relative_to(ROOT) else args.share} "
                 f"({len(findings)} findings, {elapsed:.1f}s scan+export; "
                 f"rules: built-in{''.join(' + ' + str(d) for d in rule_dirs)})", score(truth, findings))
+    print(f"findings that share a span with another finding (two rules on one occurrence): {shared_spans(findings)}")
     if any("subject" in t for t in truth):
         linkage = score_linkage(truth, findings)
         print_linkage("people linkage against the truth's subjects (person-bound findings)", linkage)

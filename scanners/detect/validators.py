@@ -144,12 +144,12 @@ _PH_TIN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def is_ph_tin(value: str) -> bool:
-    """Philippine TIN: 9 digits (+3 branch digits), 9th digit = weighted sum of the first 8 mod 11.
+    """Philippine TIN: 9 digits (+3 or 5 branch digits), 9th digit = weighted sum of the first 8 mod 11.
 
     stdnum has no Philippine module; this is the BIR rule Presidio's PhTinRecognizer uses.
     """
     digits = _digits(value)
-    if len(digits) not in (9, 12) or len(set(digits[:9])) < 2:
+    if len(digits) not in (9, 12, 14) or len(set(digits[:9])) < 2:
         return False
     total = sum(int(d) * w for d, w in zip(digits, _PH_TIN_WEIGHTS, strict=False))
     return total % 11 == int(digits[8])
