@@ -11,7 +11,7 @@ takes), so offsets are the file's characters and the only difference is the dete
 
 A gold name is found when a PERSON finding overlaps it; a finding is true when it overlaps a
 gold name ("overlap"). "exact" counts only identical spans. Variants of spill (``--variants``)
-switch off the sentence pre-filter or the lone-word rule, to show what each costs or saves.
+switch off the sentence pre-filter or change what one-word names need, to show what each costs or saves.
 """
 
 from __future__ import annotations
@@ -120,11 +120,11 @@ class Score:
         p = self.true_predicted / self.predicted if self.predicted else 0.0
         er = self.exact / self.gold if self.gold else 0.0
         ep = self.exact / self.predicted if self.predicted else 0.0
-        return (f"| {label:<34} | {self.gold:>4} | {self.predicted:>5} | {r:6.3f} | {p:9.3f} | {self._f1(p, r):5.3f} "
+        return (f"| {label:<44} | {self.gold:>4} | {self.predicted:>5} | {r:6.3f} | {p:9.3f} | {self._f1(p, r):5.3f} "
                 f"| {er:6.3f} | {ep:9.3f} | {self._f1(ep, er):5.3f} |")
 
 
-HEADER = ("| system                             | gold | finds | recall | precision |    F1 "
+HEADER = ("| system                                       | gold | finds | recall | precision |    F1 "
           "| exact R | exact P   | ex F1 |\n|---|---|---|---|---|---|---|---|---|")
 
 
@@ -155,7 +155,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--variants", action="store_true",
-                    help="also spill without the sentence pre-filter and without the lone-word rule")
+                    help="also spill without the sentence pre-filter and with other lone-word rules")
     args = ap.parse_args()
     corpus = args.shared / CORPUS
     if not corpus.exists():
@@ -178,8 +178,9 @@ def main() -> int:
         if args.variants:
             variants = {
                 "spill, no sentence pre-filter": NameOptions(sentence_filter=False),
-                "spill, no lone-word rule": NameOptions(lone_word_rule=False),
-                "spill, neither": NameOptions(sentence_filter=False, lone_word_rule=False),
+                "spill, lone words only with a cue": NameOptions(lone_words="cue"),
+                "spill, every lone word": NameOptions(lone_words="all"),
+                "spill, no pre-filter, every lone word": NameOptions(sentence_filter=False, lone_words="all"),
             }
             for label, options in variants.items():
                 run(label, lambda o=options: load_detector(name_options=o), folder, articles)

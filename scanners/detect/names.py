@@ -10,10 +10,12 @@
    the same document.
 2. **Cues** the model does not need: a title before capitalised words ("Dr. Burke", "Ms Jones"),
    a self-introduction ("my name is priya sharma", in any case), a greeting before one word.
-3. **The lone-word rule**: a one-word PERSON (a given name or a surname alone) is kept when the
-   document has named that person in full (the word is part of a name kept in step 1 or 2), when
-   a title or a greeting comes before it, or when the share's known names include it. Otherwise
-   it is dropped: one word alone is as often a village, a band or a product.
+3. **Lone words**: a one-word PERSON (a given name or a surname alone) is backed when the document
+   has named that person in full (the word is part of a name kept in step 1 or 2), when a title or
+   a greeting comes before it, or when the share's known names include it. Otherwise it is kept at a
+   lower score unless its neighbourhood doubts it: an acronym, a place preposition before it ("in
+   Lyon"), a country after a comma ("Málaga, Spain"), nothing but markup before it on its line (a
+   heading or a table cell), or a word the document also writes in lower case.
 4. **Name memory**: every later mention of a name the document has named (the full name or one
    of its words, standing alone, not inside a date, a place or another capitalised phrase) is a
    PERSON, found or not by the model ("Budjana moved to Surabaya" after "I Wayan Budjana").
@@ -40,6 +42,7 @@ Span = tuple[int, int]
 MODEL_SCORE = 0.85
 CUE_SCORE = 0.85
 MEMORY_SCORE = 0.75
+LONE_SCORE = 0.6  # a one-word name with nothing in the document to back it
 
 # Words that end an organisation's, a place's or a work's name, not a person's: the small model often
 # calls "Halcyon Labs", "Crown St" or "Perth Glory" a PERSON.
@@ -162,7 +165,9 @@ class NameOptions:
     """Switches for measuring what each stage costs or saves (``make eval-names --variants``)."""
 
     sentence_filter: bool = True  # only sentences that could hold a name reach the model
-    lone_word_rule: bool = True  # a one-word PERSON needs the document's full name, a title or a greeting
+    # a one-word PERSON of the model: "doubt" keeps it unless its neighbourhood says place or heading;
+    # "cue" keeps it only with the document's full name, a title or a greeting; "all" keeps every one
+    lone_words: str = "doubt"
     memory: bool = True  # later mentions of a named person are found
 
 
@@ -261,13 +266,15 @@ class PersonFinder:
             for start, end in cue_names(text):
                 if is_person(text, start, end, None) and add(i, start, end, CUE_SCORE):
                     memory.learn(text[start:end])
+        mode = self.options.lone_words
         for i, start, end in lone:
             text = texts[i]
             if memory.is_common(text[start:end]):
                 continue
-            if (not self.options.lone_word_rule or memory.knows(text[start:end]) or _cue_before(text, start)
-                    or self._known_at(text, start, end)):
+            if memory.knows(text[start:end]) or _cue_before(text, start) or self._known_at(text, start, end):
                 add(i, start, end, MODEL_SCORE)
+            elif mode == "all" or (mode == "doubt" and not lone_word_doubted(text, start, end, entities[i])):
+                add(i, start, end, LONE_SCORE)
         if self.options.memory:
             for i, text in enumerate(texts):
                 blockers = [(e.start, e.end) for e in entities[i] if e.label in MEMORY_BLOCKERS]
@@ -332,6 +339,30 @@ def _trim_name_end(text: str, start: int, end: int) -> Span:
     while len(words) > 1 and (words[-1].casefold() in ner.SENTENCE_STARTERS or words[-1].casefold() in TITLES):
         words.pop()
     return start, start + len(" ".join(words))
+
+
+# Before a one-word name, these say it is a place ("in Lyon", "near Aisby").
+PLACE_PREPOSITIONS = frozenset("in at near into across around outside inside towards toward onto within".split())
+_MARKUP_BEFORE = re.compile(r"^[\s#|*>•\-]*(?:\d{1,3}[.)][\s]*)?$")
+_COMMA_AFTER = re.compile(r"[ ]?,[ ]")
+
+
+def lone_word_doubted(text: str, start: int, end: int, entities: Sequence[ner.Entity]) -> bool:
+    """What makes a one-word PERSON doubtful: an acronym, a place preposition before it ("in Lyon"), a
+    place after a comma ("Málaga, Spain"), or only markup before it on its line (a heading, a table cell or
+    a list item: "## Grammar", "| Complete")."""
+    if text[start:end].isupper():
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    head = text[line_start:start]
+    cell = head[head.rfind("|") + 1:] if "|" in head else None
+    if (head.strip() and _MARKUP_BEFORE.match(head)) or (cell is not None and not cell.strip()):
+        return True
+    words = head.split()
+    if words and words[-1].casefold() in PLACE_PREPOSITIONS:
+        return True
+    comma = _COMMA_AFTER.match(text, end)
+    return bool(comma) and any(e.start == comma.end() and e.label in ("GPE", "LOC") for e in entities)
 
 
 def _cue_before(text: str, start: int) -> bool:
