@@ -27,7 +27,9 @@ from scanners.walk import sha256_file, walk
 #: stage → (module path fragment, function name) of its entry point
 STAGES = {
     "patterns (YAML + recognizers)": ("scanners/detect/patterns.py", "detect_batch"),
-    "NER (spaCy nlp.pipe)": ("scanners/detect/ner.py", "find_persons"),
+    "NER (spaCy nlp.pipe)": ("scanners/detect/ner.py", "entities"),
+    "names (NER above + the name rules)": ("scanners/detect/names.py", "find"),
+    "column profiling": ("scanners/detect/columns.py", "profile"),
     "rubric classifier": ("scanners/detect/rubric.py", "classify"),
     "masking previews/contexts": ("spill/mask.py", "mask_context"),
 }
