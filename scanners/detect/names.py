@@ -59,11 +59,16 @@ board authority government republic kingdom empire dynasty trust fund church cat
 mosque museum library gallery theatre theater cinema hotel restaurant cafe bar pub inn market mall plaza
 """.split())
 PLACE_WORDS = frozenset("""
-street st st. road rd rd. avenue ave ave. lane ln boulevard blvd drive dr. way court ct place pl terrace
-crescent close highway hwy parkway pkwy circle square sq park gardens bridge river lake pond creek brook
-bay beach coast valley forest mountain mount mt hill hills island islands county city town village district
-province state region station railway railroad line airport port harbour harbor dock reservoir canal
-circuit stadium arena gym field hall centre center tower castle palace house building estate farm
+street st st. road rd rd. avenue ave ave. ln boulevard blvd drive dr. ct pl terrace crescent highway hwy
+parkway pkwy circle square sq gardens river pond creek valley coast mountain mt hills island islands county
+city town village district province region station railway railroad airport port harbour harbor dock
+reservoir canal circuit stadium arena gym centre center palace building estate
+""".split())
+# Words that end a place's or a body's name and a person's too (Park, Hill, Hall, Lane, Temple, Church…):
+# they reject a name only with an address's evidence (a number, a place preposition or a plural before).
+AMBIGUOUS_PLACE_WORDS = frozenset("""
+lane way court close place park bridge lake brook bay beach forest mount hill field hall tower castle house
+farm line state wood woods ford green temple church chapel bar inn press
 """.split())
 # Words of a table header or a form that a flattened PDF or slide puts side by side ("Description Qty",
 # "Payout Method", "Annex B"): never part of a name.
@@ -389,8 +394,11 @@ def is_person(text: str, start: int, end: int, votes: Counter[tuple[str, bool]] 
     if not is_plausible_person(name):
         return False
     words = name.split()
-    if words[-1].casefold().strip(".,") in NOT_NAME_END or words[0].casefold() in ARTICLES | PLACE_PREFIXES:
+    last = words[-1].casefold().strip(".,")
+    if last in NOT_NAME_END or words[0].casefold() in ARTICLES | PLACE_PREFIXES:
         return False
+    if last in AMBIGUOUS_PLACE_WORDS and _addressed(text, start, words):
+        return False  # "14 Crown Lane", "on Lovers Lane", not "Diane Lane" or "Ji-woo Park"
     if any(w.casefold() in FORM_WORDS or w in ("-", "–", "—", "&", "/") for w in words):
         return False
     after = _CAPITALISED_AFTER.match(text, end)
@@ -403,6 +411,19 @@ def is_person(text: str, start: int, end: int, votes: Counter[tuple[str, bool]] 
         return False  # "the Bruins", "The Robert C. Byrd …", "band Killing Joke"
     # the document mostly calls these words a place or an organisation
     return votes is None or votes[name, False] <= votes[name, True]
+
+
+# Before a place's name: a house number or one of these ("on Lovers Lane", "near Crown Hill").
+_ADDRESS_BEFORE = regex.compile(
+    r"(?:\d[\w\-/]*|(?i:on|at|in|near|along|off|via|to|from|down|up|onto|into|across|past|behind|opposite))[ ,]*$")
+
+
+def _addressed(text: str, start: int, words: list[str]) -> bool:
+    """A street or building written as one: a number or a place preposition before it, or a possessive
+    before its last word ("King's Court")."""
+    if _ADDRESS_BEFORE.search(text, max(0, start - 16), start):
+        return True
+    return len(words) > 1 and words[-2].casefold().endswith(("'s", "’s"))
 
 
 def _quoted(text: str, start: int, end: int) -> bool:

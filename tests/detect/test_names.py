@@ -64,6 +64,9 @@ def test_a_span_ends_at_a_tab_or_a_double_space() -> None:
 @pytest.mark.parametrize("text, span, keep", [
     ("Halcyon Labs paid the batch.", "Halcyon Labs", False),          # an organisation word at the end
     ("Meet me at 14 Crown St tomorrow.", "Crown St", False),          # a street
+    ("The party is on Lovers Lane tonight.", "Lovers Lane", False),   # a lane, after a place preposition
+    ("Diane Lane and Ji-woo Park signed.", "Diane Lane", True),        # Lane and Park are surnames too
+    ("Diane Lane and Ji-woo Park signed.", "Ji-woo Park", True),
     ("She studied at the Watson School of Biology.", "Watson", False),  # inside a place's name
     ("The band Killing Joke played.", "Killing Joke", False),          # a thing named by the noun before it
     ('Their single "Maria Lopez" charted.', "Maria Lopez", False),     # a quoted title
