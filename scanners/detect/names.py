@@ -5,11 +5,13 @@
 1. **The model** (``ner.entities``): each PERSON span is trimmed ("Reach Arjun Bautista" →
    "Arjun Bautista"), completed ("Santos" beside "Emeka" → "Emeka Santos") and judged: no codes
    or shouting, no organisation, street or place word at its end or right after it ("Halcyon
-   Labs", "Crown St", "Watson School"), no article in front ("The Eddy Duchin Story"), not a
-   quoted title, and not a string the model calls an ORG, GPE, FAC… more often than a PERSON in
-   the same document.
+   Labs", "Crown St", "Watson School"; Park, Hill or Lane only where an address says so), no
+   article or thing-noun in front ("The Eddy Duchin Story", "band Killing Joke"), not a quoted
+   title, not a form's words, and not a string the model calls an ORG, GPE, FAC… more often than
+   a PERSON in the same document.
 2. **Cues** the model does not need: a title before capitalised words ("Dr. Burke", "Ms Jones"),
-   a self-introduction ("my name is priya sharma", in any case), a greeting before one word.
+   a self-introduction ("my name is priya sharma", in any case), a relation ("his wife, Karen",
+   "née Stone"), a greeting before one word ("Hi Amara,").
 3. **Lone words**: a one-word PERSON (a given name or a surname alone) is backed when the document
    has named that person in full (the word is part of a name kept in step 1 or 2), when a title or
    a greeting comes before it, or when the share's known names include it. Otherwise it is kept at a
@@ -120,8 +122,8 @@ product model car app software website platform project codename dataset repo re
 """.split())
 # Words after a greeting that are not a name ("Thanks All", "Hi Team").
 NOT_GREETED = frozenset("""
-all everyone everybody team folks guys there again so much both you y'all people again guys ladies
-gentlemen sir madam friends colleagues
+all everyone everybody team folks guys there again so much both you y'all people ladies gentlemen sir
+madam friends colleagues
 """.split())
 _GREETING_BEFORE = re.compile(r"(?:\b(?:hi|hello|hey|dear|thanks|thank you|cheers|regards|best|thx|cc|@)[ ,:]*)$",
                               re.IGNORECASE)
