@@ -39,7 +39,11 @@ class GazetteerDetector:
     def warm_up(self) -> None:
         """Nothing to load."""
 
-    def detect(self, segments: Sequence[Segment]) -> list[list[Detection]]:
+    def new_document(self) -> None:
+        """No state between a document's batches: every name is looked up on its own."""
+        return None
+
+    def detect(self, segments: Sequence[Segment], document: None = None) -> list[list[Detection]]:
         out = []
         for seg in segments:
             file_name = seg.context == "file name"  # passport_Jane_Doe.pdf: a known full name only

@@ -37,6 +37,7 @@ from typing import Protocol
 import regex
 
 from scanners.detect import ner
+from spill.people.names import ORG_WORDS as LINKAGE_ORG_WORDS
 
 Span = tuple[int, int]
 
@@ -46,19 +47,14 @@ CUE_SCORE = 0.85
 MEMORY_SCORE = 0.75
 LONE_SCORE = 0.6  # a one-word name with nothing in the document to back it
 
-# Words that end an organisation's, a place's or a work's name, not a person's: the small model often
-# calls "Halcyon Labs", "Crown St" or "Perth Glory" a PERSON.
-ORG_WORDS = frozenset("""
-labs lab ai inc inc. ltd ltd. llc llp plc gmbh ag sa s.a. bv b.v. co co. corp corp. corporation company
-bank banco unibanco services service research technologies technology systems group holdings partners
-capital solutions analytics studio studios cloud foundation university institute college school academy
-bot team data onboarding payments payroll finance support operations ops department dept office
-hospital clinic agency ministry council association network networks media software health insurance
+# Words that end an organisation's or a work's name, not a person's: the small model often calls
+# "Halcyon Labs" or "Perth Glory" a PERSON (people linkage's words, spill.people.names, and more).
+ORG_WORDS = LINKAGE_ORG_WORDS | frozenset("""
 band orchestra choir ensemble quartet trio club fc afc united rovers wanderers athletic records recordings
-press times journal magazine news gazette review radio tv television channel podcast show series award
-awards prize cup league festival tour party movement army navy corps regiment brigade committee commission
-board authority government republic kingdom empire dynasty trust fund church cathedral chapel temple
-mosque museum library gallery theatre theater cinema hotel restaurant cafe bar pub inn market mall plaza
+times journal magazine news gazette review radio tv television channel podcast show series award awards
+prize cup league festival tour party movement army navy corps regiment brigade committee commission board
+authority government republic kingdom empire dynasty trust fund cathedral mosque museum library gallery
+theatre theater cinema hotel restaurant cafe pub market mall plaza
 """.split())
 PLACE_WORDS = frozenset("""
 street st st. road rd rd. avenue ave ave. ln boulevard blvd drive dr. ct pl terrace crescent highway hwy
