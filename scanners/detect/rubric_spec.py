@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import regex
 
-from scanners.detect.rule_file import Fields, YamlList, is_scalar
+from spill.rulefile import Fields, YamlList, is_scalar
 
 DEFAULT_THRESHOLD = 7.0
 KEYS = frozenset({"threshold", "signals", "requires", "clients", "client_patterns", "codenames",

@@ -66,10 +66,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scanners.detect.rubric_spec import RubricSpec, parse_rubric
-from scanners.detect.rule_file import Fields, YamlMap, line_of, load_yaml
 from scanners.detect.validators import get_validator, known_validators
 from spill.errors import RuleError
 from spill.model import Category, Severity
+from spill.rulefile import Fields, YamlMap, line_of, load_yaml
 
 DEFAULT_CONTEXT_WINDOW = 48
 DEFAULT_LABEL_SCORE = 0.85
