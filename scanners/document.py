@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from scanners.country import record_country, value_country
 from scanners.extract import get_extractor
 from scanners.extract.base import Budget, Limits, Member, budget_scope
 from scanners.extract.kinds import detect_kind_stream
@@ -139,6 +140,7 @@ class DocumentScanner:
         rubric_chars = 0
         seen: set[tuple[int, int]] = set()  # spans already reported: one finding per occurrence
         state = self.detector.new_document()  # what this object's batches teach each other (names)
+        countries: dict[str, tuple[str, str]] = {}  # record → the country a cell of it states
         try:
             for offset, item in positioned(extractor(stream, self.limits)):
                 if isinstance(item, Member):
@@ -146,6 +148,10 @@ class DocumentScanner:
                     continue
                 if not item.text:
                     continue
+                if item.record is not None and item.context and item.record not in countries:
+                    stated = record_country(item.context, item.text)
+                    if stated:
+                        countries[item.record] = stated
                 batch.append((offset, item))
                 batch_chars += len(item.text)
                 if kind in RUBRIC_KINDS and rubric_chars < RUBRIC_TEXT_CHARS:
@@ -168,6 +174,8 @@ class DocumentScanner:
                                    reason=f"unreadable: {type(err).__name__}: {err}")
         if batch:
             self._detect(batch, path, result, seen, state)
+        if countries:
+            result.findings = [_with_record_country(f, countries) for f in result.findings]
         if rubric_parts:
             verdict = self._rubric_verdict(rubric_parts, path)
             if verdict is not None:
@@ -247,12 +255,13 @@ class DocumentScanner:
                 value = seg.text[d.start:d.end]
                 context, c_start, c_end = mask_context(seg.text, (d.start, d.end), spans, d.entity_type)
                 line = seg.line + seg.text.count("\n", 0, d.start) if seg.line is not None else None
+                country, country_via = value_country(d.entity_type, value) or (None, None)
                 result.findings.append(Finding(
                     path=path, entity_type=d.entity_type, category=d.category, severity=d.severity,
                     score=d.score, rule=d.rule, start=offset + d.start, end=offset + d.end, line=line,
                     location=dict(seg.locator), preview=mask(value, d.entity_type), context=context,
                     ctx_start=c_start, ctx_end=c_end, value=value, record=seg.record,
-                    unit=place.unit(offset, d.start)))
+                    unit=place.unit(offset, d.start), country=country, country_via=country_via))
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -301,6 +310,14 @@ def _rubric_text(seg: Segment) -> str:
     """A segment as the rubric classifier reads it: a task dataset's client field keeps its key."""
     key = seg.context.rsplit(".", 1)[-1].strip().lower() if seg.context else ""
     return f"Client: {seg.text}" if key in _CLIENT_KEYS else seg.text
+
+
+def _with_record_country(f: Finding, countries: dict[str, tuple[str, str]]) -> Finding:
+    """A finding without a country of its own takes the one its record states (a roster's Country cell)."""
+    if f.country or f.record is None or f.record not in countries:
+        return f
+    country, via = countries[f.record]
+    return dataclasses.replace(f, country=country, country_via=via)
 
 
 def _cut(reason: str, limit: int = 240) -> str:

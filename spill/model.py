@@ -192,6 +192,8 @@ class Finding:
     note: str | None = None
     unit: str | None = None
     subject_via: str | None = None
+    country: str | None = None  # ISO 3166 alpha-2 the value or its record places its person in
+    country_via: str | None = None  # how: "phone prefix +91", "IBAN country", "country column", "address"
     file_sha256: str = ""  # of the containing file (joined from ``files``)
 
     @property

@@ -25,6 +25,10 @@ version is bumped only when it has finished.
   their segment (``unit``), how they were linked (``subject_via``) and, when an analyst's merge or
   "not a person" moved them, the person resolution gave them (``subject_base``); ``files`` the identifiers
   their name holds (``named_after``) and the gazetteer they were last read with (``names_pass``).
+- **6**: where people live, for the notification list: ``findings.country`` (ISO 3166 alpha-2) and
+  ``findings.country_via`` (how it was read: a phone's calling code, an IBAN's prefix, a Country
+  column or an address in the same record). A case scanned before has none: its files' rules
+  fingerprint is cleared, so the next scan reads them again (decisions carry over as on any re-scan).
 """
 
 from __future__ import annotations
@@ -211,8 +215,21 @@ def migrate_4_to_5(store: Store) -> None:
             " ELSE 1 END) WHERE id = new.subject; END")
 
 
+def migrate_5_to_6(store: Store) -> None:
+    with store.transaction():
+        columns = store.db["findings"].columns_dict
+        for column in ("country", "country_via"):
+            if column not in columns:
+                store.conn.execute(f"ALTER TABLE findings ADD COLUMN {column} TEXT")
+        q = store.conn.execute
+        if q("SELECT 1 FROM findings LIMIT 1").fetchone() and not q(
+                "SELECT 1 FROM findings WHERE country IS NOT NULL LIMIT 1").fetchone():
+            # findings written before countries were read: the next scan reads every file again
+            q("UPDATE files SET rules_fingerprint = NULL")
+
+
 MIGRATIONS: list[Callable[[Store], None]] = [migrate_0_to_1, migrate_1_to_2, migrate_2_to_3, migrate_3_to_4,
-                                               migrate_4_to_5]
+                                               migrate_4_to_5, migrate_5_to_6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -24,7 +24,8 @@ FILE_COLUMNS = "id, path, parent, sha256, size, mtime, kind, status, reason, dup
 FINDING_COLUMNS = (
     'f.id, f.file_id, f.path, f.entity_type, f.category, f.severity, f.score, f.rule, f.status, f.start, f."end",'
     " f.line, f.location, f.preview, f.context, f.ctx_start, f.ctx_end, f.fingerprint, f.record, f.subject,"
-    " f.client, f.signals, f.value, f.note, f.unit, f.subject_via, fl.sha256 AS file_sha256"
+    " f.client, f.signals, f.value, f.note, f.unit, f.subject_via, f.country, f.country_via,"
+    " fl.sha256 AS file_sha256"
 )
 
 #: What a row of the findings table needs (a page of 10^6 must stay cheap: no context).
@@ -71,7 +72,7 @@ def finding_columns(f: Finding) -> dict[str, Any]:
         "context": f.context, "ctx_start": f.ctx_start, "ctx_end": f.ctx_end, "fingerprint": f.fingerprint,
         "record": f.record, "subject": f.subject, "client": f.client,
         "signals": json.dumps(list(f.signals)) if f.signals else None, "note": f.note, "unit": f.unit,
-        "subject_via": f.subject_via,
+        "subject_via": f.subject_via, "country": f.country, "country_via": f.country_via,
     }
 
 
