@@ -64,8 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("case", type=Path, nargs="?", metavar="CASE.db")
     t.add_argument("--analyst", help="name recorded with every decision (default: the OS user)")
 
-    e = sub.add_parser("export", help="findings as JSON Lines or CSV")
+    e = sub.add_parser("export", help="findings (or, with --people, the notification list) as JSON Lines or CSV")
     e.add_argument("case", type=Path, metavar="CASE.db")
+    e.add_argument("--people", action="store_true",
+                   help="the notification list: one row per exposed person with the jurisdiction's assessment "
+                        "(decision support, not legal advice)")
+    _notify_rules_arg(e)
     e.add_argument("--format", required=True, choices=["jsonl", "csv"])
     e.add_argument("--reveal", action="store_true",
                    help="include raw values, re-read from the source and checked against their fingerprint")
@@ -80,8 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ru = sub.add_parser("rules", help="list the rules or run their own examples")
     rsub = ru.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
-    _rules_arg(rsub.add_parser("list", help="every rule: id, entity type, category, severity, source file"))
-    _rules_arg(rsub.add_parser("test", help="run every rule's examples; non-zero exit on a failure"))
+    for name, text in (("list", "every rule: id, entity type, category, severity, source file; then the notification "
+                                "rules: id, outcome, jurisdiction, source"),
+                       ("test", "run every rule's examples (detection and notification); non-zero exit on a failure")):
+        rp = rsub.add_parser(name, help=text)
+        _rules_arg(rp)
+        _notify_rules_arg(rp)
 
     v = sub.add_parser("verify", help="re-hash the evidence and check the keyed decision chain")
     v.add_argument("case", type=Path, metavar="CASE.db")
@@ -91,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("doctor", help="versions, model integrity, rules, the network guard's self-test, isolation")
     return p
+
+
+def _notify_rules_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--notify-rules", action="append", type=Path, default=[], metavar="DIR",
+                   help="add the notification rules in DIR (a jurisdiction with a known id replaces it; "
+                        "elements.yml adds elements); repeatable")
 
 
 def _rules_arg(p: argparse.ArgumentParser) -> None:
@@ -204,6 +218,10 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.people:
+        return _export_people(args)
+    if args.notify_rules:
+        raise UsageError("--notify-rules applies to the notification list: add --people")
     from scanners.reveal import BulkRevealer
     from spill.case import Case, default_analyst
     from spill.model import Action
@@ -230,6 +248,47 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_people(args: argparse.Namespace) -> int:
+    from scanners.reveal import BulkRevealer
+    from spill.case import Case, default_analyst
+    from spill.model import Action
+    from spill.notify import NOT_LEGAL_ADVICE
+    from spill.notify_rules import load_rulebook
+    from spill.report.people import notification_list, outcome_counts, people_rows, write_csv, write_jsonl
+
+    if args.status:
+        raise UsageError("--status does not apply to --people (false positives are always left out)")
+    book = load_rulebook(args.notify_rules)  # a malformed rule fails here, before anything is read
+    case = Case.open(args.case, readonly=not args.reveal)
+    problems: list[str] = []
+    revealed: list[str] = []
+    try:
+        listed = notification_list(case, book)
+        rows = people_rows(case, listed, revealer=BulkRevealer(case) if args.reveal else None,
+                           revealed=revealed, problems=problems)
+        left_out = case.exposure.people_all_false_positive()
+        with _output(args.output) as out:
+            if args.format == "jsonl":
+                write_jsonl(rows, out)
+            else:
+                write_csv(rows, out, revealed=args.reveal)
+    finally:
+        if revealed:  # every value that left the evidence is in the decision log
+            case.log.decide(revealed, action=Action.REVEAL, after=None, analyst=default_analyst(),
+                            reason=f"spill export --people --reveal ({args.format})", skip_unchanged=False)
+        case.close()
+    counts = outcome_counts(listed)
+    unreviewed = sum(1 for r in listed if r.facts.open)
+    print(f"spill: notification list: {len(listed)} people — " + ", ".join(f"{k} {v}" for k, v in counts.items())
+          + f"; {unreviewed} with unreviewed findings"
+          + (f"; {left_out} left out (all their findings false positives)" if left_out else "")
+          + (f" → {terminal(args.output)}" if args.output else "") + f" ({NOT_LEGAL_ADVICE})", file=sys.stderr)
+    if problems:
+        print(f"spill: warning: {len(problems)} values could not be revealed (source changed or missing); "
+              f"first: {terminal(problems[0])}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from spill.case import Case
     from spill.report.summary import render_html, render_markdown
@@ -245,20 +304,28 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_rules(args: argparse.Namespace) -> int:
     from scanners.detect.rules import load_rules
     from scanners.detect.rules_check import list_rules, test_rules
+    from spill.notify_rules import load_rulebook
 
     check_rule_dirs(args.rules)
     rules = load_rules(args.rules)
+    book = load_rulebook(args.notify_rules)  # every notification rule's examples are checked as it loads
+    notify_rules = [(j, r) for j in book.jurisdictions.values() for r in j.rules]
     if args.rules_command == "list":
         rows = list_rules(rules)
         for r in rows:
             line = f"{r['id']:<44} {r['entity_type']:<20} {r['category']:<14} {r['severity']:<9} {r['source']}"
             print(terminal(line))
-        print(f"{len(rows)} rules", file=sys.stderr)
+        for j, nr in notify_rules:
+            print(terminal(f"{nr.id:<44} {nr.outcome:<20} {'notify:' + j.id:<24} {nr.source}"))
+        print(f"{len(rows)} rules, {len(notify_rules)} notification rules in {len(book.jurisdictions)} "
+              "jurisdictions", file=sys.stderr)
         return EXIT_OK
     failures = test_rules(rules)
     for line in failures:
         print(f"FAIL {terminal(line)}")
-    print(f"{len(rules)} rules, {len(failures)} failures", file=sys.stderr)
+    examples = sum(len(r.examples) + len(r.negative_examples) for _, r in notify_rules)
+    print(f"{len(rules)} rules, {len(failures)} failures; {len(notify_rules)} notification rules, {examples} "
+          "examples, all met as written", file=sys.stderr)
     return EXIT_ERROR if failures else EXIT_OK
 
 

@@ -12,6 +12,7 @@
 - ``names.py``     the names learned from the share: the gazetteer and what it found (``case.names``)
 - ``keys.py``      what a value spells (name parts, e-mail local parts), as keyed fingerprints
 - ``reports.py``   the figures of the reports and the Overview (``case.reports``)
+- ``exposure.py``  the notification list's, client table's and coverage ledger's reads (``case.exposure``)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from spill.case import rows
 from spill.case.decisions import DecisionLog
+from spill.case.exposure import Exposure
 from spill.case.names import Names
 from spill.case.people import People, PersonTarget
 from spill.case.reports import Reports
@@ -46,6 +48,7 @@ class Case:
         self.names = Names(store)
         self.triage = Triage(store, self.people, self.log)
         self.reports = Reports(store, self.scans, self.people, self.log)
+        self.exposure = Exposure(store)
 
     @classmethod
     def create(cls, path: str | os.PathLike[str]) -> Case:
