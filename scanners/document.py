@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from scanners.codenames import CodenamePairs
 from scanners.country import record_country, value_country
 from scanners.extract import get_extractor
 from scanners.extract.base import Budget, Limits, Member, budget_scope
@@ -109,6 +110,9 @@ class DocumentScanner:
                 if f.value is not None:
                     redactor.learn(f.value)
         for result in results:
+            # a "Client" cell that holds a value the scan found (a person's name) is no lab: not kept
+            result.codenames = [pair for pair in result.codenames
+                                if not any(redactor.knows_a_word_in(text) for text in pair)]
             if result.file.reason:
                 result.file = _replace(result.file, reason=_cut(redactor.reason(result.file.reason) or ""))
             result.findings = [
@@ -141,6 +145,7 @@ class DocumentScanner:
         seen: set[tuple[int, int]] = set()  # spans already reported: one finding per occurrence
         state = self.detector.new_document()  # what this object's batches teach each other (names)
         countries: dict[str, tuple[str, str]] = {}  # record → the country a cell of it states
+        codenames = CodenamePairs()
         try:
             for offset, item in positioned(extractor(stream, self.limits)):
                 if isinstance(item, Member):
@@ -152,6 +157,7 @@ class DocumentScanner:
                     stated = record_country(item.context, item.text)
                     if stated:
                         countries[item.record] = stated
+                codenames.see(item)
                 batch.append((offset, item))
                 batch_chars += len(item.text)
                 if kind in RUBRIC_KINDS and rubric_chars < RUBRIC_TEXT_CHARS:
@@ -176,6 +182,7 @@ class DocumentScanner:
             self._detect(batch, path, result, seen, state)
         if countries:
             result.findings = [_with_record_country(f, countries) for f in result.findings]
+        result.codenames = codenames.found()
         if rubric_parts:
             verdict = self._rubric_verdict(rubric_parts, path)
             if verdict is not None:

@@ -225,10 +225,14 @@ class FileRecord:
 
 @dataclass(slots=True)
 class FileResult:
-    """Everything one file (or archive member) produced, written in one transaction."""
+    """Everything one file (or archive member) produced, written in one transaction.
+
+    ``codenames``: (project codename, client lab) pairs its tables state (``scanners/codenames.py``).
+    """
 
     file: FileRecord
     findings: list[Finding] = field(default_factory=list)
+    codenames: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

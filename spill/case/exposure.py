@@ -97,6 +97,21 @@ class Exposure:
             f"SELECT f.path, f.client, f.signals, f.status, fl.kind FROM findings f JOIN files fl ON fl.id = f.file_id"
             f" WHERE f.entity_type = 'LAB_RUBRIC' AND f.{_LIVE} ORDER BY f.path")]
 
+    def codename_pairs(self) -> list[tuple[str, str, int]]:
+        """(codename, client, files stating it) from the tables the scan read (a codename registry)."""
+        return [(r[0], r[1], r[2]) for r in self.store.conn.execute(
+            "SELECT codename, client, count(*) FROM codenames WHERE client != '' GROUP BY codename, client"
+            " ORDER BY codename, 3 DESC")]
+
+    def codename_files(self) -> dict[str, list[str]]:
+        """Files whose records name a codename (a task dataset's project column): codename → paths."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for codename, path in self.store.conn.execute(
+                "SELECT DISTINCT c.codename, f.path FROM codenames c JOIN files f ON f.id = c.file_id"
+                " ORDER BY f.path"):
+            out[codename].append(path)
+        return dict(out)
+
     def files_in(self, places: set[str], kinds: tuple[str, ...] = DATASET_KINDS) -> dict[str, list[str]]:
         """Files of these kinds in these places (folder or archive): place → paths."""
         out: dict[str, list[str]] = defaultdict(list)

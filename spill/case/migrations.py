@@ -29,6 +29,8 @@ version is bumped only when it has finished.
   ``findings.country_via`` (how it was read: a phone's calling code, an IBAN's prefix, a Country
   column or an address in the same record). A case scanned before has none: its files' rules
   fingerprint is cleared, so the next scan reads them again (decisions carry over as on any re-scan).
+  ``codenames``: the (project codename, client lab) pairs a file's tables state (a vendor's codename
+  registry), so the client table names the lab of a document that only carries the codename.
 """
 
 from __future__ import annotations
@@ -221,6 +223,9 @@ def migrate_5_to_6(store: Store) -> None:
         for column in ("country", "country_via"):
             if column not in columns:
                 store.conn.execute(f"ALTER TABLE findings ADD COLUMN {column} TEXT")
+        if not store.db["codenames"].exists():
+            columns = {"file_id": str, "codename": str, "client": str}
+            store.db["codenames"].create(columns, pk=tuple(columns), not_null=set(columns), strict=True)
         q = store.conn.execute
         if q("SELECT 1 FROM findings LIMIT 1").fetchone() and not q(
                 "SELECT 1 FROM findings WHERE country IS NOT NULL LIMIT 1").fetchone():

@@ -96,8 +96,17 @@ class ScanStore:
                 findings.extend(self._finding_rows(result, scan_id, store_values, carried, keys))
             self.store.db["files"].upsert_all(files, pk="id")
             self._insert_findings(findings)
+            self._write_codenames(results)
             keys.write()
             self.log.record_carried(carried)
+
+    def _write_codenames(self, results: Sequence[FileResult]) -> None:
+        """Each file's (codename, client) pairs replace what an earlier scan of it stated."""
+        conn = self.store.conn
+        for result in results:
+            conn.execute("DELETE FROM codenames WHERE file_id = ?", (result.file.id,))
+            conn.executemany("INSERT OR IGNORE INTO codenames(file_id, codename, client) VALUES (?, ?, ?)",
+                             [(result.file.id, c, lab) for c, lab in result.codenames])
 
     def _insert_findings(self, found: list[dict[str, Any]]) -> None:
         # executemany, not sqlite-utils' insert_all: measured on 100,000 findings its per-row
@@ -229,6 +238,7 @@ class ScanStore:
             for chunk in rows.chunks(ids):
                 m = rows.marks(chunk)
                 conn.execute(f"DELETE FROM findings WHERE file_id IN ({m})", chunk)
+                conn.execute(f"DELETE FROM codenames WHERE file_id IN ({m})", chunk)
                 conn.execute(f"UPDATE files SET parent = NULL WHERE parent IN ({m})", chunk)
                 conn.execute(f"DELETE FROM files WHERE id IN ({m})", chunk)
 
