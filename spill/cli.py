@@ -80,7 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="a report for counsel and the client labs (Markdown or HTML)")
     r.add_argument("case", type=Path, metavar="CASE.db")
     r.add_argument("--format", required=True, choices=["md", "html"])
-    r.add_argument("-o", "--output", type=Path, metavar="FILE")
+    r.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="write here; the full notification list and coverage ledger go beside it as "
+                        "FILE's name + .people.csv and .coverage.csv")
+    _notify_rules_arg(r)
 
     ru = sub.add_parser("rules", help="list the rules or run their own examples")
     rsub = ru.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -290,14 +293,39 @@ def _export_people(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from spill.case import Case
-    from spill.report.summary import render_html, render_markdown
+    import hashlib
+    import time
 
+    from spill.case import Case
+    from spill.notify_rules import load_rulebook
+    from spill.report import html, markdown
+    from spill.report.data import build
+    from spill.report.ledger import write_coverage_csv
+    from spill.report.people import people_rows, write_csv
+
+    started = time.perf_counter()
+    book = load_rulebook(args.notify_rules)
     case = Case.open(args.case, readonly=True)
-    text = (render_markdown if args.format == "md" else render_html)(case)
-    case.close()
+    try:
+        data = build(case, book)
+        if args.output:  # the long lists go beside the report, which names them (and the ledger's hash)
+            stem = args.output.with_suffix("")
+            people_csv, ledger_csv = Path(f"{stem}.people.csv"), Path(f"{stem}.coverage.csv")
+            with _output(people_csv) as out:
+                write_csv(people_rows(case, data.people), out)
+            with _output(ledger_csv) as out:
+                write_coverage_csv(case, out)
+            digest = hashlib.sha256(ledger_csv.read_bytes()).hexdigest()
+            data.attachments = {"people": people_csv.name, "coverage": ledger_csv.name,
+                                "coverage sha256": digest}
+    finally:
+        case.close()
+    text = (markdown.render if args.format == "md" else html.render)(data)
     with _output(args.output) as out:
         out.write(text)
+    if args.output:
+        print(f"spill: report → {terminal(args.output)} (with {terminal(data.attachments['people'])} and "
+              f"{terminal(data.attachments['coverage'])}) in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     return EXIT_OK
 
 

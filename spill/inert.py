@@ -10,7 +10,10 @@ shaped. The case stores them losslessly; what leaves spill passes through one of
   with ``= + - @``, a tab or a CR, after any spaces) gets a leading ``'`` (OWASP's CSV
   injection guidance); JSON Lines stays exact;
 - :func:`markdown` for a Markdown table cell: HTML and Markdown syntax escaped, so a folder
-  named ``<img src=x onerror=…>`` or ``[x](javascript:…)`` is text.
+  named ``<img src=x onerror=…>`` or ``[x](javascript:…)`` is text;
+- :func:`markdown_prose` for Markdown a person reads in a terminal as it is: the same guarantees with
+  fewer backslashes (parentheses, ``!`` and braces do nothing once ``[`` and ``]`` are escaped);
+- :func:`html_text` for HTML text and attribute values: escaped, controls shown as on a terminal.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN = re.compile(r"([\\`*{}\[\]()!|~<>])")
+_PROSE = re.compile(r"([\\`*\[\]|~<>#])")
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # inside a word it is no emphasis
 
 
@@ -46,4 +50,16 @@ def markdown(value: object) -> str:
     """A Markdown table cell: HTML escaped, Markdown punctuation backslash-escaped, one line."""
     text = terminal("" if value is None else value)
     escaped = _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    return _UNDERSCORE.sub(r"\\_", escaped)
+
+
+def html_text(value: object) -> str:
+    """HTML text or a quoted attribute value: markup escaped, control characters shown escaped."""
+    return html.escape(terminal("" if value is None else value), quote=True)
+
+
+def markdown_prose(value: object) -> str:
+    """Markdown text or a table cell with only the syntax that can act escaped (links need ``[``)."""
+    text = terminal("" if value is None else value)
+    escaped = _PROSE.sub(r"\\\1", html.escape(text, quote=False)).replace("](", "]\\(")  # no "](" left to link
     return _UNDERSCORE.sub(r"\\_", escaped)

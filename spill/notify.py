@@ -96,6 +96,7 @@ class Rulebook:
     countries_by_type: dict[str, str]
     jurisdictions: dict[str, Jurisdiction]
     by_country: dict[str, str]
+    fingerprint: str = ""  # sha256 over every file read (the reports' chain of custody)
 
     def elements_of(self, entity_type: str, category: str) -> set[str]:
         return implied_closure(self.elements, {e.name for e in self.elements.values()

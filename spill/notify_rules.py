@@ -27,6 +27,7 @@ country it lists is assessed under it from then on.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib.resources
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,10 +57,11 @@ class _Draft:
 def load_rulebook(extra_dirs: tuple[Path, ...] | list[Path] = ()) -> Rulebook:
     """The built-in notification rules, then each folder's in order (same id replaces; see the module doc)."""
     draft = _Draft()
+    digest = hashlib.sha256()
     builtin = importlib.resources.files("rules").joinpath("notify")
     files = [(f"rules/notify/{p.name}", p.read_text(encoding="utf-8"))
              for p in sorted(builtin.iterdir(), key=lambda p: p.name) if p.name.endswith(SUFFIXES)]
-    _read_folder(draft, files)
+    _read_folder(draft, files, digest)
     for directory in extra_dirs:
         directory = Path(directory)
         if not directory.is_dir():
@@ -70,19 +72,21 @@ def load_rulebook(extra_dirs: tuple[Path, ...] | list[Path] = ()) -> Rulebook:
                 texts.append((str(path), path.read_text(encoding="utf-8")))
             except (OSError, UnicodeDecodeError) as exc:
                 raise RuleError(f"{path}:1: cannot read notification rule file: {exc}") from None
-        _read_folder(draft, texts)
+        _read_folder(draft, texts, digest)
     by_country: dict[str, str] = {}
     for j in draft.jurisdictions.values():
         for country in j.countries:
             by_country[country] = j.id  # a later folder's jurisdiction takes the country over
-    return Rulebook(draft.elements, draft.payout, draft.countries_by_type, draft.jurisdictions, by_country)
+    return Rulebook(draft.elements, draft.payout, draft.countries_by_type, draft.jurisdictions, by_country,
+                    digest.hexdigest())
 
 
-def _read_folder(draft: _Draft, files: list[tuple[str, str]]) -> None:
+def _read_folder(draft: _Draft, files: list[tuple[str, str]], digest: Any) -> None:
     """One folder: its elements file first (its jurisdictions may use the elements it adds), then the rest."""
     files = sorted(files, key=lambda f: Path(f[0]).name != ELEMENTS_FILE)
     seen: dict[str, str] = {}
     for source, text in files:
+        digest.update(f"{Path(source).name}\0{text}\0".encode())
         data = load_yaml(text, source)
         if Path(source).name == ELEMENTS_FILE:
             _read_elements(draft, data, source)

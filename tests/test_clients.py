@@ -84,7 +84,7 @@ def test_client_table_names_labs_through_codenames_with_what_sits_beside(lab_cas
     assert nimbus.codenames == {"OSPREY"} and nimbus.named_by == {"named in the document"}
     assert nimbus.credentials == [("Projects/OSPREY/ops.env", "GITHUB_TOKEN")]
     assert larkspur.documents == [("Projects/WREN/WREN_evaluation_playbook.txt", "evaluation playbook", "open")]
-    assert larkspur.named_by == {"codename WREN"} and larkspur.datasets == ["datasets/wren_batch.jsonl"]
+    assert larkspur.named_by == {"through codename WREN"} and larkspur.datasets == ["datasets/wren_batch.jsonl"]
 
 
 def test_a_codename_no_table_pairs_is_listed_as_such(lab_case: Path, tmp_path: Path) -> None:

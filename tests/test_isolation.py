@@ -102,7 +102,9 @@ def test_case_meta_and_report_carry_the_scans_provenance(tmp_path: Path) -> None
     """Tool version, lock hash, model hash, rules fingerprint and isolation mode: in meta and in the report."""
     from spill.case import Case
     from spill.cli import main
-    from spill.report.summary import render_markdown
+    from spill.notify_rules import load_rulebook
+    from spill.report.data import build
+    from spill.report.markdown import render as render_markdown
 
     share = tmp_path / "share"
     share.mkdir()
@@ -111,13 +113,13 @@ def test_case_meta_and_report_carry_the_scans_provenance(tmp_path: Path) -> None
                  "--no-isolate"]) == 0
     with Case.open(tmp_path / "c.db", readonly=True) as case:
         prov = from_meta(case.store.meta())
-        report = render_markdown(case)
+        report = render_markdown(build(case, load_rulebook()))
         scan = case.scans.last()
     assert prov == {"tool_version": provenance.tool_version(), "lock_sha256": provenance.lock_hash(),
                     "model_sha256": "not used (--no-ner)", "rules_fingerprint": prov["rules_fingerprint"],
                     "isolation": "in-process-guard", "scan_id": str(scan.id)}
     assert len(prov["lock_sha256"]) == 64 and len(prov["rules_fingerprint"]) == 64
-    assert "## Chain of custody: what made these findings" in report
+    assert "## Appendix: chain of custody" in report
     for value in (prov["lock_sha256"], prov["rules_fingerprint"], "in-process-guard"):
         assert value in report
 

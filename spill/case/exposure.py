@@ -135,6 +135,35 @@ class Exposure:
                 out[place].append((path, etype))
         return dict(out)
 
+    # ------------------------------------------------------------------ figures
+    def figures(self) -> dict[str, dict[str, int]]:
+        """Counts for the executive summary: files by status, archive members, bytes read; findings by category,
+        severity (false positives left out) and triage status; reasons files were not read."""
+        q = self.store.conn.execute
+        out: dict[str, dict[str, int]] = {
+            "files": {r[0]: r[1] for r in q("SELECT status, count(*) FROM files GROUP BY status")},
+            "share": dict(zip(("top_level", "members", "bytes"), q(
+                "SELECT sum(depth = 0), sum(depth > 0), coalesce(sum(CASE WHEN depth = 0 THEN size END), 0)"
+                " FROM files").fetchone(), strict=True)),
+            "status": {r[0]: r[1] for r in q("SELECT status, count(*) FROM findings GROUP BY status")},
+            "severity": {r[0]: r[1] for r in q(f"SELECT severity, count(*) FROM findings WHERE {_LIVE} GROUP BY 1")},
+            "category": {r[0]: r[1] for r in q(f"SELECT category, count(*) FROM findings WHERE {_LIVE} GROUP BY 1")},
+            "reasons": {},
+        }
+        for reason, n in q("SELECT coalesce(reason, status), count(*) FROM files WHERE status IN ('error', 'skipped')"
+                           " GROUP BY 1"):
+            kind = reason.split(":", 1)[0].strip()[:60] or "unknown"
+            out["reasons"][kind] = out["reasons"].get(kind, 0) + n
+        out["category_status"] = {f"{r[0]}\0{r[1]}": r[2] for r in q(
+            "SELECT category, status, count(*) FROM findings GROUP BY category, status")}
+        return out
+
+    def not_scanned(self, limit: int) -> list[tuple[str, str, str]]:
+        """Files skipped or failed, with the reason (what the report cannot speak for)."""
+        return [(r[0], r[1], r[2] or "") for r in self.store.conn.execute(
+            "SELECT path, status, reason FROM files WHERE status IN ('error', 'skipped') ORDER BY status, path"
+            " LIMIT ?", (limit,))]
+
     # ----------------------------------------------------------------- coverage
     def coverage(self) -> Iterator[CoverageRow]:
         """Every file and archive member with its hash, status and reason, in path order (the ledger)."""

@@ -85,7 +85,7 @@ def client_exposure(case: Case) -> list[LabExposure]:
         if not lab:
             for codename in sorted(codenames):
                 if mapping.get(codename):
-                    lab, how = mapping[codename].most_common(1)[0][0], f"codename {spelled[codename]}"
+                    lab, how = mapping[codename].most_common(1)[0][0], f"through codename {spelled[codename]}"
                     break
         if lab:
             key, named = lab, True
