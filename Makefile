@@ -14,8 +14,8 @@ JOBS ?= 0
 SUPPLY_VENV := .venv-supply
 AIRGAP_PYTHON ?= python3
 
-.PHONY: install demo test lint eval eval-external eval-names bench bench-tui screenshots clean \
-	supply-tools bundle airgap-check sbom verify-model audit
+.PHONY: install demo test lint eval eval-external eval-names eval-notify bench bench-tui screenshots report-check \
+	clean supply-tools bundle airgap-check sbom verify-model audit
 
 $(UV):
 	$(PYTHON) -m venv .uv-bootstrap
@@ -31,6 +31,8 @@ demo: install
 	$(SPILL) scan sample_data/share --case $(OUT)/demo.db --jobs $(JOBS) --rules sample_data/vendor_rules
 	$(SPILL) export $(OUT)/demo.db --format jsonl -o $(OUT)/demo.jsonl
 	$(SPILL) report $(OUT)/demo.db --format md -o $(OUT)/demo.md
+	$(SPILL) report $(OUT)/demo.db --format html -o $(OUT)/demo.html
+	$(SPILL) export $(OUT)/demo.db --people --format csv -o $(OUT)/demo-people.csv
 	@if [ -t 0 ] && [ -t 1 ]; then $(SPILL) triage $(OUT)/demo.db; else echo "(not a terminal: open the case with '$(SPILL) triage $(OUT)/demo.db')"; fi
 
 ## make test: install and run the whole suite (first: uv.lock must agree with pyproject.toml; needs no network)
@@ -45,6 +47,10 @@ lint: install
 ## make eval: score a scan of sample_data/share against sample_data/truth.jsonl
 eval: install
 	$(VENV)/bin/python bench/eval_sample.py --jobs $(JOBS)
+
+## make eval-notify: the notification list on the sample share against the planted contractors (and report time)
+eval-notify: install
+	$(VENV)/bin/python bench/eval_notify.py --jobs $(JOBS)
 
 ## make eval-external: other projects' labelled cases (../shared/external-cases), when present
 eval-external: install
@@ -66,6 +72,11 @@ bench-tui: install
 
 screenshots: install
 	$(VENV)/bin/python -m docs.make_screenshots
+
+## make report-check: the sample share's HTML report in headless Chromium (no request, no console error, A4 pages)
+## and a screenshot of each section into docs/ (needs Debian's chromium: apt-get install chromium)
+report-check: install
+	$(VENV)/bin/python -m docs.report_check
 
 ## supply chain (see README "Air-gapped install"): the tools live in their own venv, never in the shipped set
 supply-tools: $(UV)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import SPILL, plain_analyzer, read_jsonl, score
+from bench.common import ROOT, SPILL, plain_analyzer, read_jsonl, score
 
 FIRST = ["Amara", "Chidi", "Wanjiru", "Otieno", "Lakshmi", "Arjun", "Maricel", "Jomar", "Beatriz", "Thiago",
          "Hannah", "Lukas", "Camille", "Mateo", "Grace", "Emeka", "Sipho", "Ingrid", "Dmitri", "Yuki"]
@@ -208,6 +208,7 @@ def main() -> int:
     print(f"(c) re-scan of the unchanged corpus (re-hash every file): {secs:.1f}s")
     secs, _, _ = run_spill(share, case, "--trust-mtime", fresh=False)
     print(f"(c) re-scan with --trust-mtime (size + mtime): {secs:.1f}s")
+    report_times(case, base)
 
     # recall on the subset, spill (defaults) against plain presidio
     out = base / "bench.jsonl"
@@ -230,6 +231,19 @@ def main() -> int:
           f"({', '.join(f'{k} {v}' for k, v in sorted(noise.items(), key=lambda kv: -kv[1])[:6])})")
     tmp.cleanup()
     return 0
+
+
+def report_times(case: Path, base: Path) -> None:
+    """(d) the deliverables on the scanned corpus: each a whole `spill` process, start-up included."""
+    for label, argv in (("spill report --format html", ["report", str(case), "--format", "html", "-o",
+                                                        str(base / "report.html")]),
+                        ("spill report --format md", ["report", str(case), "--format", "md", "-o",
+                                                      str(base / "report.md")]),
+                        ("spill export --people", ["export", str(case), "--people", "--format", "csv", "-o",
+                                                   str(base / "people.csv")])):
+        t0 = time.monotonic()
+        subprocess.run([*SPILL, *argv], check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+        print(f"(d) {label}: {time.monotonic() - t0:.1f}s")
 
 
 if __name__ == "__main__":
