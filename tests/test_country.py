@@ -43,3 +43,32 @@ def test_record_country_reads_labelled_cells(context: str, text: str, expected) 
 ])
 def test_country_code_knows_names_codes_and_common_aliases(text: str, code: str | None) -> None:
     assert country_code(text) == code
+
+
+def test_a_case_from_before_countries_gets_them_on_its_next_scan(tmp_path) -> None:
+    import sqlite3
+
+    from spill.case import Case
+    from spill.cli import main
+
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "roster.csv").write_text("name,email,phone,country\nAna Lima,ana.lima@example.com,+55 11 91234 5678,"
+                                      "Brazil\n", encoding="utf-8")
+    case = tmp_path / "case.db"
+    argv = ["scan", str(share), "--case", str(case), "--jobs", "1", "--no-ner", "--no-isolate"]
+    assert main(argv) == 0
+    conn = sqlite3.connect(case)  # what schema 5 stored: no countries, no codenames
+    conn.execute("ALTER TABLE findings DROP COLUMN country")
+    conn.execute("ALTER TABLE findings DROP COLUMN country_via")
+    conn.execute("DROP TABLE codenames")
+    conn.execute("PRAGMA user_version = 5")
+    conn.commit()
+    conn.close()
+    with Case.open(case) as c:  # migrated: the columns are back, every file will be read again
+        assert {r[0] for r in c.conn.execute("SELECT DISTINCT country FROM findings")} == {None}
+        assert {r[0] for r in c.conn.execute("SELECT rules_fingerprint FROM files")} == {None}
+    assert main(argv) == 0
+    with Case.open(case) as c:
+        got = {(r[0], r[1], r[2]) for r in c.conn.execute("SELECT entity_type, country, country_via FROM findings")}
+    assert ("EMAIL_ADDRESS", "BR", "country column") in got and ("PHONE_NUMBER", "BR", "phone prefix +55") in got

@@ -1,4 +1,4 @@
-"""Report queries: the figures the CLI's summary line, `spill report` and the Overview screen show."""
+"""The figures the CLI's closing line and the Overview screen show (`spill report` reads ``case.exposure``)."""
 
 from __future__ import annotations
 
@@ -28,36 +28,6 @@ class Reports:
             "subjects": self.people.count(),
             "people_by_confidence": self.people.by_confidence(),
         }
-
-    def report_data(self, *, list_limit: int = 200) -> dict[str, Any]:
-        """Everything `spill report` shows, in one read."""
-        q = self.store.conn.execute
-        data: dict[str, Any] = {"counts": self.counts(), "scan": self.scans.last()}
-        from spill.provenance import from_meta
-
-        data["provenance"] = from_meta(self.store.meta())
-        data["by_type_status"] = [tuple(r) for r in q(
-            "SELECT entity_type, category, max(severity), status, count(*), count(DISTINCT fingerprint),"
-            " count(DISTINCT file_id) FROM findings GROUP BY entity_type, status ORDER BY category, entity_type")]
-        data["by_severity"] = {r[0]: r[1] for r in q("SELECT severity, count(*) FROM findings GROUP BY severity")}
-        data["rubrics"] = [tuple(r) for r in q(
-            "SELECT coalesce(client, '(not named)'), count(*), group_concat(path, char(10)) FROM findings"
-            " WHERE entity_type = 'LAB_RUBRIC' AND status != 'false_positive' GROUP BY client ORDER BY 2 DESC")]
-        data["not_scanned"] = [tuple(r) for r in q(
-            "SELECT path, status, reason FROM files WHERE status IN ('error', 'skipped') ORDER BY status, path"
-            " LIMIT ?", (list_limit,))]
-        data["people"] = [tuple(r) for r in q(
-            "SELECT s.id, s.label, s.confidence, s.findings, s.files, group_concat(DISTINCT f.entity_type)"
-            " FROM subjects s JOIN findings f ON f.subject = s.id WHERE f.status != 'false_positive'"
-            " GROUP BY s.id ORDER BY s.findings DESC, s.id LIMIT ?", (list_limit,))]
-        data["top_folders"] = [tuple(r) for r in q(
-            "SELECT CASE WHEN instr(path, '/') > 0 THEN substr(path, 1, instr(path, '/') - 1) ELSE '.' END AS"
-            " folder, count(*) FROM findings WHERE status != 'false_positive' GROUP BY folder ORDER BY 2 DESC"
-            " LIMIT 15")]
-        data["decisions"] = self.log.summary()
-        data["chain_problems"] = self.log.verify()
-        data["log_head"] = self.log.head()
-        return data
 
     def overview(self) -> CaseOverview:
         """The case at a glance: files, findings by category × status and severity, people, scan.
