@@ -352,8 +352,9 @@ def cmd_rules(args: argparse.Namespace) -> int:
     for line in failures:
         print(f"FAIL {terminal(line)}")
     examples = sum(len(r.examples) + len(r.negative_examples) for _, r in notify_rules)
-    print(f"{len(rules)} rules, {len(failures)} failures; {len(notify_rules)} notification rules, {examples} "
-          "examples, all met as written", file=sys.stderr)
+    print(f"{len(notify_rules)} notification rules in {len(book.jurisdictions)} jurisdictions, {examples} examples, "
+          "all met as written", file=sys.stderr)
+    print(f"{len(rules)} rules, {len(failures)} failures", file=sys.stderr)  # last: the app's New case shows it
     return EXIT_ERROR if failures else EXIT_OK
 
 
