@@ -4,8 +4,9 @@ Scans ``sample_data/share`` (or reads ``--case``), exports the findings (reveale
 truth) and the notification list, and checks what the issue asks of it: one row per planted
 contractor (no contractor over two rows, no row holding two contractors), exactly their planted
 data types (a type the truth never labels, dates of birth, is not judged), and an assessment
-citing its rule and section for each. Prints the counts per outcome and the time the
-notification list and the HTML report took.
+citing its rule and section for each; and that the client table lists each planted lab with
+exactly its rubric documents. Prints the counts per outcome and the time the notification list
+and the HTML report took.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def main() -> int:
                        cwd=ROOT)
         report_s = time.perf_counter() - started
         people = read_jsonl(work / "p.jsonl")
-    ok = check(truth, findings, people)
+        labs_ok = check_labs(truth, case)
+    ok = check(truth, findings, people) and labs_ok
     print(f"\nnotification list {people_s:.1f}s, HTML report {report_s:.1f}s (each a `spill` process, start-up"
           " included)")
     return 0 if ok else 1
@@ -107,6 +109,28 @@ def check(truth: list[dict], findings: list[dict], people: list[dict]) -> bool:
     for p in problems:
         print(f"  {p}")
     return not problems
+
+
+def check_labs(truth: list[dict], case: Path) -> bool:
+    """Each planted lab in the client table with exactly its rubric documents."""
+    from spill.case import Case
+    from spill.report.clients import client_exposure
+
+    planted: dict[str, set[str]] = defaultdict(set)
+    for t in truth:
+        if t["label"] == "LAB_RUBRIC":
+            planted[t["value"] or "(lab not named)"].add(t["path"])
+    with Case.open(case, readonly=True) as c:
+        table = {row.lab: {path for path, _, _ in row.documents} for row in client_exposure(c)}
+    print(f"client table: {len(table)} rows; planted labs: {len(planted)}")
+    ok = True
+    for lab, paths in sorted(planted.items()):
+        got = table.get(lab, set())
+        mark = "ok" if got == paths else "MISMATCH"
+        ok &= got == paths
+        print(f"  {mark}: {lab}: {len(got)} of {len(paths)} documents" + (
+            f" (missing {sorted(paths - got)}, extra {sorted(got - paths)})" if got != paths else ""))
+    return ok
 
 
 def _counts(rows: list[dict]) -> str:
