@@ -75,7 +75,7 @@ def screen_text(app: App[object]) -> str:
     return console.export_text(styles=False)
 
 
-async def wait_for(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 10.0,
+async def wait_for(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 30.0,
                    what: str = "condition") -> None:
     """Let the app run until ``condition()`` holds (workers finish, messages land)."""
     deadline = time.monotonic() + timeout
