@@ -20,7 +20,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -29,10 +29,11 @@ from scanners.country import record_country, value_country
 from scanners.extract import get_extractor
 from scanners.extract.base import Budget, Limits, Member, budget_scope
 from scanners.extract.kinds import detect_kind_stream
+from scanners.row_context import is_cell, row_context
 from scanners.walk import SourcePath, open_fd
 from spill.errors import OutsideRoot, Skipped, Unreadable
 from spill.mask import mask, mask_context
-from spill.model import FileRecord, FileResult, FileStatus, Finding, Segment, file_id
+from spill.model import Detection, FileRecord, FileResult, FileStatus, Finding, Segment, file_id
 from spill.redact import Redactor
 
 DETECT_BATCH_SEGMENTS = 512
@@ -158,15 +159,19 @@ class DocumentScanner:
                     if stated:
                         countries[item.record] = stated
                 codenames.see(item)
+                full = len(batch) >= DETECT_BATCH_SEGMENTS or batch_chars >= DETECT_BATCH_CHARS
+                # a table row stays in one batch (its cells give each other context), up to a bound
+                same_row = bool(batch) and item.record is not None and batch[-1][1].record == item.record \
+                    and len(batch) < 4 * DETECT_BATCH_SEGMENTS and batch_chars < 4 * DETECT_BATCH_CHARS
+                if full and not same_row:
+                    self._detect(batch, path, result, seen, state)
+                    batch, batch_chars = [], 0
                 batch.append((offset, item))
                 batch_chars += len(item.text)
                 if kind in RUBRIC_KINDS and rubric_chars < RUBRIC_TEXT_CHARS:
                     part = _rubric_text(item)
                     rubric_parts.setdefault(item.locator.get("thread"), []).append(part)
                     rubric_chars += len(part)
-                if len(batch) >= DETECT_BATCH_SEGMENTS or batch_chars >= DETECT_BATCH_CHARS:
-                    self._detect(batch, path, result, seen, state)
-                    batch, batch_chars = [], 0
         except Skipped as err:
             result.file = _replace(result.file, status=FileStatus.SKIPPED, reason=str(err))
         except Unreadable as err:
@@ -249,7 +254,16 @@ class DocumentScanner:
     def _detect(self, batch: list[tuple[int, Segment]], path: str, result: FileResult,
                 seen: set[tuple[int, int]], state: object) -> None:
         detections = self.detector.detect([seg for _, seg in batch], state)
-        for (offset, seg), found in zip(batch, detections, strict=True):
+        rows: dict[str, list[tuple[Segment, Sequence[Detection]]]] = {}
+        in_row: list[int] = []  # each segment's index in its row (-1: not a table cell)
+        for (_offset, seg), found in zip(batch, detections, strict=True):
+            if is_cell(seg):
+                row = rows.setdefault(seg.record or "", [])
+                in_row.append(len(row))
+                row.append((seg, found))
+            else:
+                in_row.append(-1)
+        for (offset, seg), found, index in zip(batch, detections, in_row, strict=True):
             if not found:
                 continue
             spans = [(d.start, d.end, d.entity_type) for d in found]
@@ -261,6 +275,8 @@ class DocumentScanner:
                 seen.add(key)
                 value = seg.text[d.start:d.end]
                 context, c_start, c_end = mask_context(seg.text, (d.start, d.end), spans, d.entity_type)
+                if index >= 0:  # a table cell: its header and the masked cells beside it
+                    context, c_start, c_end = row_context(rows[seg.record or ""], index, context, c_start, c_end)
                 line = seg.line + seg.text.count("\n", 0, d.start) if seg.line is not None else None
                 country, country_via = value_country(d.entity_type, value) or (None, None)
                 result.findings.append(Finding(

@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("triage", help="open the keyboard-driven triage app on a case (none: the start screen)")
     t.add_argument("case", type=Path, nargs="?", metavar="CASE.db")
     t.add_argument("--analyst", help="name recorded with every decision (default: the OS user)")
+    t.add_argument("--confirm-above", type=int, default=100, metavar="N",
+                   help="ask first, saying what will change, before a decision on more than N findings"
+                        " (or on more than 10 files); default 100")
 
     e = sub.add_parser("export", help="findings (or, with --people, the notification list) as JSON Lines or CSV")
     e.add_argument("case", type=Path, metavar="CASE.db")
@@ -203,6 +206,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_triage(args: argparse.Namespace) -> int:
     """`spill triage CASE.db`; without a case (or `spill` alone) the start screen."""
     from scanners.reveal import reveal
+    from scanners.verify import check_evidence
     from spill import netguard
     from spill.case import Case
 
@@ -214,7 +218,8 @@ def cmd_triage(args: argparse.Namespace) -> int:
     netguard.install(True)
     from tui.app import run_triage
 
-    farewell = run_triage(case, getattr(args, "analyst", None), reveal)
+    farewell = run_triage(case, getattr(args, "analyst", None), reveal,
+                          confirm_above=getattr(args, "confirm_above", 100), evidence_checker=check_evidence)
     if farewell:  # said after the app has left the screen: a scan left running, and how to get back to it
         print(terminal(farewell), file=sys.stderr)
     return EXIT_OK
@@ -359,41 +364,23 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from scanners.walk import fs_path, sha256_file
+    from scanners.verify import check_evidence
     from spill.case import Case
-    from spill.errors import OutsideRoot
 
     case = Case.open(args.case, readonly=True)
     root = args.root or case.scans.root()
     if root is None:
         raise UsageError(f"{args.case} has no scan to verify")
-    changed = missing = same = refused = 0
-    for rec in case.scans.iter_files(top_level_only=True):
-        if rec.sha256 is None:
-            continue
-        try:
-            current = sha256_file(fs_path(Path(root), rec.path))
-        except OutsideRoot as err:  # a tampered case: nothing outside the root is read
-            print(f"refused  {terminal(rec.path)}  ({terminal(err)})")
-            refused += 1
-            continue
-        except OSError:
-            print(f"missing  {terminal(rec.path)}")
-            missing += 1
-            continue
-        if current != rec.sha256:
-            print(f"changed  {terminal(rec.path)}  (was {rec.sha256[:12]}…, now {current[:12]}…)")
-            changed += 1
-        else:
-            same += 1
+    evidence = check_evidence(case, Path(root))
+    for line in evidence.problems:
+        print(line)
     chain = case.log.verify(pinned=args.head)
     for line in chain:
         print(f"log      {terminal(line)}")
     head = case.log.head()
     case.close()
-    ok = not (changed or missing or refused or chain)
-    print(f"spill: {same} files unchanged, {changed} changed, {missing} missing"
-          f"{f', {refused} refused (outside the scan root)' if refused else ''}; decision log "
+    ok = evidence.intact and not chain
+    print(f"spill: {evidence.summary}; decision log "
           f"{'intact' if not chain else 'BROKEN'} ({head.count} entries, head {head.mac or '-'})", file=sys.stderr)
     return EXIT_OK if ok else EXIT_CHANGED
 

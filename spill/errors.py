@@ -3,6 +3,8 @@
     SpillError
      ├── UsageError      bad command-line input (missing folder, unknown format)
      ├── CaseError       the case file cannot be opened, created or trusted
+     │    ├── DecisionConflict  what a decision would change was decided elsewhere since it was shown
+     │    └── CaseInterrupted   a read was stopped on purpose (a newer one replaced it)
      ├── RuleError       a rule file is malformed ("file:line: what is wrong")
      ├── OutsideRoot     a path from the case is not inside the scan root (or goes through a link)
      └── Unreadable      one file cannot be read; the engine records it and goes on
@@ -22,6 +24,14 @@ class UsageError(SpillError):
 
 class CaseError(SpillError):
     """The case file is missing, foreign, newer than this spill, or unwritable."""
+
+
+class DecisionConflict(CaseError):
+    """Another writer (a second window on the case) decided some of the same targets since they were shown."""
+
+
+class CaseInterrupted(CaseError):
+    """A read was stopped with ``Store.interrupt`` (another thread asked: what it computed is no longer wanted)."""
 
 
 class RuleError(SpillError):

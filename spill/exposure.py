@@ -83,6 +83,7 @@ class CoverageRow:
     reason: str | None
     duplicate_of: str | None
     findings: int
+    reviewed_by: str = ""  # the analyst whose review mark stands on it ('' when nobody marked it)
 
 
 def place_of(path: str) -> str:

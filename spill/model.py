@@ -56,7 +56,8 @@ class Action(enum.StrEnum):
 
     Findings take a status, severity, note or reveal; people (target kind ``subject``) a merge
     (after: the person merged into), a split (after: the identifiers split off, comma-separated)
-    or "not a person" (after: ``yes``); ``None`` takes a person's decision back.
+    or "not a person" (after: ``yes``); files a review mark (after: ``REVIEWED``); ``None`` takes a
+    person's decision or a review mark back.
     """
 
     STATUS = "status"
@@ -66,16 +67,24 @@ class Action(enum.StrEnum):
     MERGE = "merge"
     SPLIT = "split"
     NOT_PERSON = "not_person"
+    REVIEW = "review"  # a file (or every file of a folder) looked at by an analyst: after REVIEWED or None
 
     @property
     def column(self) -> str | None:
-        """The column the action changes (None: it changes nothing, e.g. a reveal)."""
+        """The column the action changes (None: it changes none, e.g. a reveal, or a review the log holds)."""
         return _ACTION_COLUMNS.get(self)
 
     @property
     def target_kind(self) -> str:
-        """What the action applies to: ``finding`` or ``subject`` (a person)."""
+        """What the action applies to: ``finding``, ``subject`` (a person) or ``file`` (a review mark)."""
+        if self is Action.REVIEW:
+            return "file"
         return "subject" if self in (Action.MERGE, Action.SPLIT, Action.NOT_PERSON) else "finding"
+
+    @property
+    def stateful(self) -> bool:
+        """Whether it sets a state (a repeat of the same state changes nothing and is not logged again)."""
+        return self is not Action.REVEAL
 
     @property
     def reversible(self) -> bool:
@@ -92,10 +101,18 @@ class Action(enum.StrEnum):
             raise ValueError(f"'not a person' takes 'yes' or nothing, not {after!r}")
         if self in (Action.MERGE, Action.SPLIT) and after is not None and not after.strip():
             raise ValueError(f"a {self} needs a person or identifiers")
+        if self is Action.REVIEW and after not in (REVIEWED, None):
+            raise ValueError(f"a review sets {REVIEWED!r} or nothing, not {after!r}")
 
 
 _ACTION_COLUMNS = {Action.STATUS: "status", Action.SEVERITY: "severity", Action.NOTE: "note",
                    Action.MERGE: "merged_into", Action.SPLIT: "split_off", Action.NOT_PERSON: "not_person"}
+
+REVIEWED = "reviewed"
+"""What ``Action.REVIEW`` sets on a file; None takes the mark back."""
+
+NO_CLIENT = "(client not named)"
+"""How a LAB_RUBRIC finding whose client lab could not be told is named, everywhere."""
 
 
 # ---------------------------------------------------------------- scanning
@@ -302,10 +319,16 @@ SORTS = ("severity", "path", "type", "status")
 class FindingQuery:
     """What the findings table shows: filters (ANDed; values within one filter ORed), sort, group drill-in.
 
-    ``path_glob`` is a glob over the file path (``*`` crosses folders; a pattern without
-    ``*?[`` matches anywhere in the path); ``text`` matches words (and word prefixes) of the
-    path, the masked preview or the masked context. ``group_by``/``group_key`` restrict to
-    the members of one group from the grouping queries.
+    ``path_glob`` is a case-insensitive glob over the file path (``*`` crosses folders): it
+    matches from the start of any folder (``hr/*`` finds ``Drive/HR/x.csv``) unless it starts
+    with ``/`` (anchored at the share root); one without ``*?[`` matches anywhere in the path.
+    ``file`` is one file's exact path (its archive or mail members included); ``folder`` is
+    what is *in* one folder (its own files and their members, as ``folder_of`` says). ``text`` matches
+    words (and word prefixes) of the path, the masked preview or the masked context, or is a
+    raw value whose keyed fingerprint a finding has. ``subject`` is a person's id or one of
+    their raw identifiers (matched by fingerprint). ``clients`` match LAB_RUBRIC findings whose
+    client lab contains one of them (``NO_CLIENT``: no lab named). ``group_by``/``group_key``
+    restrict to the members of one group from the grouping queries.
     """
 
     entity_types: tuple[str, ...] = ()
@@ -315,6 +338,9 @@ class FindingQuery:
     path_glob: str = ""
     text: str = ""
     subject: str = ""
+    clients: tuple[str, ...] = ()
+    file: str = ""
+    folder: str = ""
     group_by: str = ""
     group_key: str = ""
     sort: str = "severity"
@@ -339,6 +365,18 @@ class FindingGroup:
     count: int
     open: int
     worst: Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """What one decision would touch, asked before a big one: findings, files, and the changed column's values."""
+
+    findings: int
+    files: int
+    before: dict[str, int]  # the value the action changes (a status, a severity, a note) → findings holding it
+
+    def unchanged(self, after: str | None) -> int:
+        return self.before.get(after or "", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,10 +456,11 @@ class FindingDetail:
 
     finding: Finding
     file: FileRecord | None
-    same_file: list[Finding]
-    same_file_total: int
+    same_file: list[Finding]  # the file's next findings, from this one on
+    same_file_total: int  # every other finding of the file
     person: Person | None
     history: list[Decision]
+    same_file_before: int = 0  # of those, how many come before this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,18 +475,23 @@ class FileStats:
     size: int | None
     findings: int
     worst: Severity | None
+    open: int = 0
+    reviewed_by: str | None = None  # the analyst whose review mark stands (None: not marked reviewed)
 
 
 @dataclass(frozen=True, slots=True)
 class CaseOverview:
     case_name: str
     scan: ScanInfo | None
-    files: dict[str, int]                         # file status → count
+    files: dict[str, int]                         # files in the share: status → count
+    members: dict[str, int]                       # archive and mail members: status → count
     by_category: dict[str, dict[str, int]]        # category → status → count
     by_severity: dict[str, int]
-    rubric_clients: list[tuple[str, int, int]]    # client lab, LAB_RUBRIC findings, still open
+    rubric_clients: list[tuple[str, int, int]]    # client lab (NO_CLIENT: none named), LAB_RUBRIC findings, open
     people: int
     people_by_confidence: dict[str, int] = field(default_factory=dict)  # strong | medium | weak → people
+    not_scanned_unreviewed: int = 0               # files and members not scanned that nobody marked reviewed
+    open_by_severity: dict[str, int] | None = None  # read after the rest (a pass over every finding)
 
     @property
     def findings(self) -> int:

@@ -33,3 +33,9 @@ def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[s
 def test_parser_knows_exactly_the_documented_commands() -> None:
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     assert set(sub.choices) == {c.split()[0] for c in COMMANDS}
+
+
+def test_readme_lists_the_filter_keys_from_the_list_the_parser_reads() -> None:
+    from tui.filtering import keys_markdown
+
+    assert keys_markdown() in README  # regenerate the README's table from tui.filtering.keys_markdown()

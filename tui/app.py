@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
@@ -28,7 +29,8 @@ from spill.model import Finding, FindingQuery
 from spill.recent import RecentCases, read_figures
 from spill.scan_job import JobSnapshot, JobState
 from tui import modes
-from tui.commands import KeyCommands
+from tui.commands import CaseCommands, KeyCommands, SpillCommands
+from tui.findings.deciding import CONFIRM_ABOVE
 from tui.scan_watch import ScanChanged, ScanWatch
 from tui.screens.base import TriageScreen
 from tui.screens.files import FilesScreen
@@ -40,11 +42,15 @@ from tui.screens.people import PeopleScreen
 from tui.screens.scan import ScanScreen
 from tui.screens.start import StartScreen
 from tui.store import CaseReader
+from tui.watch import CaseChanged, CaseWatcher
 from tui.widgets.screen_tabs import ScreenTabs
 from tui.writer import DecisionWriter
 
 Revealer = Callable[[Case, Finding], str]
 """Re-reads a finding's raw value from the evidence (scanners.reveal.reveal, handed in by the CLI)."""
+EvidenceChecker = Callable[[Case], Any]
+"""Re-hashes the evidence (scanners.verify.check_evidence, handed in by the CLI): ``.intact``, ``.summary``,
+``.problems``."""
 
 STOP_WAIT_SECONDS = 20.0  # quitting with "stop the scan": how long to wait for it to end
 
@@ -61,7 +67,8 @@ class TriageApp(App[None], inherit_bindings=False):
         **{s.MODE.name: s for s in TRIAGE_SCREENS}, modes.START.name: StartScreen}
     DEFAULT_MODE = TRIAGE_SCREENS[0].MODE.name
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (140, "-wide")]
-    COMMANDS = App.COMMANDS | {KeyCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {KeyCommands, SpillCommands}
+    """Not Textual's built-ins (see tui.commands)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(s.MODE.key, f"switch_mode('{s.MODE.name}')", s.MODE.title, show=False, tooltip=s.MODE.tooltip)
@@ -78,20 +85,26 @@ class TriageApp(App[None], inherit_bindings=False):
 
     def __init__(self, case_path: Path | None = None, *, analyst: str | None = None,
                  revealer: Revealer | None = None, recent: RecentCases | None = None,
-                 jobs_dir: Path | None = None) -> None:
+                 jobs_dir: Path | None = None, confirm_above: int = CONFIRM_ABOVE,
+                 evidence_checker: EvidenceChecker | None = None) -> None:
         if case_path is None:
             self.DEFAULT_MODE = modes.START.name  # the first screen; the case screens wait for a case
         super().__init__()
         self.analyst = analyst or default_analyst()
         self.revealer = revealer
         self.recent = recent or RecentCases()
+        self.confirm_above = confirm_above
+        self.evidence_checker = evidence_checker
         self.scan_watch = ScanWatch(self, jobs_dir)
         self.scan_changed: Signal[JobSnapshot] = Signal(self, "scan-changed")
         self.came_from: tuple[str, str] | None = None  # (screen, person) that opened the Findings screen
         self.farewell: str | None = None  # printed by the CLI once the app has left the terminal
         self.case_path: Path | None = None
+        self.live_screens: set[TriageScreen] = set()  # the case's screens now mounted (told when it changes)
+        self.case_commands = CaseCommands(self)
         self._reader: CaseReader | None = None
         self._writer: DecisionWriter | None = None
+        self._watcher: CaseWatcher | None = None
         self._quitting = False
         if case_path is not None:
             self._bind_case(Path(case_path))
@@ -109,12 +122,24 @@ class TriageApp(App[None], inherit_bindings=False):
             raise RuntimeError("no case is open")
         return self._writer
 
+    @property
+    def seen_head(self) -> int | None:
+        """The decision log's length as the screens show it (a decision on rows changed after it is refused)."""
+        return self._watcher.head if self._watcher is not None else None
+
     def _bind_case(self, path: Path) -> None:
         path = path.expanduser().resolve()  # one spelling, as the scan records name it
         self.case_path = path
         self._reader = CaseReader(path)
         self._writer = DecisionWriter(path, self.analyst)
+        self._watcher = CaseWatcher(path, self._writer)
         self.sub_title = f"{path.name} · analyst {self.analyst}"
+
+    def _start_case(self) -> None:
+        """The open case's writer and the watcher of other windows' decisions."""
+        self.writer.start(self)
+        if self._watcher is not None:
+            self._watcher.start(self)
 
     def open_case(self, path: Path, *, mode: str | None = None) -> None:
         """Show ``path`` (already checked by the caller, off the UI thread) on a fresh set of screens."""
@@ -126,6 +151,8 @@ class TriageApp(App[None], inherit_bindings=False):
                 await self.switch_mode(modes.START.name)
             if self._writer is not None:
                 self._writer.stop()
+            if self._watcher is not None:
+                self._watcher.stop()
             for screen in self.TRIAGE_SCREENS:  # the old case's screens go; they are made again on first use
                 if screen.MODE.name in self._screen_stacks:
                     await self.remove_mode(screen.MODE.name)
@@ -134,16 +161,23 @@ class TriageApp(App[None], inherit_bindings=False):
             if job is not None and job.case != path:
                 self.scan_watch.stop_following()
             self._bind_case(path)
-            self.writer.start(self)
+            self._start_case()
             self.attach_scan()
             self.remember_case(path)
         await self.switch_mode(mode)
 
     def on_mount(self) -> None:
         if self.case_path is not None:
-            self.writer.start(self)
+            self._start_case()
             self.attach_scan()
             self.remember_case(self.case_path)
+
+    def on_case_changed(self, message: CaseChanged) -> None:
+        if self._watcher is not None:
+            self._watcher.head = message.head
+        for screen in list(self.live_screens):
+            screen.case_changed(message)
+        self.notify(f"{message.summary}: what is shown was read again", title="The case changed", timeout=6)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -155,6 +189,8 @@ class TriageApp(App[None], inherit_bindings=False):
     def on_unmount(self) -> None:
         if self._writer is not None:
             self._writer.stop()
+        if self._watcher is not None:
+            self._watcher.stop()
 
     @work(thread=True, group="scan-attach")
     def attach_scan(self) -> None:
@@ -284,13 +320,15 @@ class TriageApp(App[None], inherit_bindings=False):
         return True
 
 
-def run_triage(case_path: Path | None, analyst: str | None, revealer: Revealer | None) -> str | None:
+def run_triage(case_path: Path | None, analyst: str | None, revealer: Revealer | None, *,
+               confirm_above: int = CONFIRM_ABOVE, evidence_checker: EvidenceChecker | None = None) -> str | None:
     """Open the app on ``case_path`` (None: the start screen); a bad case file raises CaseError before the
     screen clears. Returns what to tell the person once the terminal is theirs again."""
     recent = RecentCases()
     if case_path is not None:
         Case.open(case_path).close()
-    app = TriageApp(case_path, analyst=analyst, revealer=revealer, recent=recent)
+    app = TriageApp(case_path, analyst=analyst, revealer=revealer, recent=recent, confirm_above=confirm_above,
+                    evidence_checker=evidence_checker)
     app.run()
     if app.case_path is not None:  # the triage progress as the analyst left it, for the start screen
         figures = read_figures(app.case_path)

@@ -7,18 +7,21 @@ shown escaped), never as a markup string: a folder named ``[/bold]`` is a folder
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from spill.inert import terminal as printable
-from spill.model import FileStatus, Severity, Status
+from spill.model import NO_CLIENT, FileStatus, Severity, Status
 
 SEVERITY_LABEL = {Severity.CRITICAL: "CRIT", Severity.HIGH: "HIGH", Severity.MEDIUM: "med", Severity.LOW: "low"}
 SEVERITY_STYLE = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
                   Severity.LOW: "dim"}
-STATUS_LABEL = {Status.OPEN: "open", Status.CONFIRMED: "confirmed", Status.FALSE_POSITIVE: "false +",
+STATUS_LABEL = {Status.OPEN: "open", Status.CONFIRMED: "confirmed", Status.FALSE_POSITIVE: "false positive",
                 Status.IGNORED: "ignored"}
+"""How each status reads everywhere on screen (the filter and the export use the stored value)."""
 STATUS_STYLE = {Status.OPEN: "bold", Status.CONFIRMED: "red", Status.FALSE_POSITIVE: "green",
                 Status.IGNORED: "dim"}
 PROBLEM_WORD = {FileStatus.ERROR: "FAILED", FileStatus.SKIPPED: "SKIPPED", FileStatus.PENDING: "pending"}
@@ -29,6 +32,11 @@ BAR_EIGHTHS = " ▏▎▍▌▋▊▉"
 def plain(text: object, style: str = "") -> Text:
     """Data as inert text: never markup, control characters escaped."""
     return Text(printable("" if text is None else text), style=style)
+
+
+def lines(items: Iterable[object]) -> Text:
+    """Several lines of data, each inert (``plain`` would show the line breaks as escapes)."""
+    return Text("\n").join(plain(item) for item in items)
 
 
 def severity(sev: Severity | str | None) -> Text:
@@ -43,6 +51,48 @@ def status(st: Status | str) -> Text:
     return Text(STATUS_LABEL[st], style=STATUS_STYLE[st])
 
 
+def client(name: str | None) -> str:
+    """A rubric's client lab, or the one wording for none."""
+    return name or NO_CLIENT
+
+
+def crop_path(path: str, width: int) -> str:
+    """``path`` in ``width`` cells, the file name kept whole where it fits: ``support/…/ticket_003.eml``."""
+    if cell_len(path) <= width:
+        return path
+    if width <= 1:
+        return "…"[:width]
+    cut = max(path.rfind("/"), path.rfind("!/") + 1)
+    name = path[cut + 1:] if cut >= 0 else path
+    if cell_len(name) + 1 >= width:
+        return "…" + _tail(name, width - 1)
+    room = width - cell_len(name) - 1  # what the folders may take beside "…"
+    head = path[:cut + 1]
+    whole = [i + 1 for i, c in enumerate(head) if c == "/" and cell_len(head[:i + 1]) <= room - 1]
+    if whole:  # whole leading folders, then "…/" and the name: support/…/ticket_003.eml
+        return head[:whole[-1]] + "…/" + name if cell_len(head[:whole[-1]] + "…/" + name) <= width else \
+            head[:whole[-1]] + "…" + name
+    return _head(head, room) + "…" + name
+
+
+def _head(text: str, width: int) -> str:
+    out = ""
+    for c in text:
+        if cell_len(out + c) > width:
+            break
+        out += c
+    return out
+
+
+def _tail(text: str, width: int) -> str:
+    out = ""
+    for c in reversed(text):
+        if cell_len(c + out) > width:
+            break
+        out = c + out
+    return out
+
+
 def number(n: int | None) -> str:
     return "—" if n is None else f"{n:,}"
 
@@ -50,6 +100,8 @@ def number(n: int | None) -> str:
 def location(loc: dict[str, Any], line: int | None = None) -> str:
     """A locator in a few characters: ``p.3``, ``Payouts!D14``, ``$.a[4].b``, ``L12``."""
     parts = []
+    if "row" in loc:  # a table's row and column (its header name, or its number)
+        parts.append(f"row {loc['row']}" + (f" {loc['column']}" if "column" in loc else ""))
     if "page" in loc:
         parts.append(f"p.{loc['page']}")
     if "sheet" in loc or "cell" in loc:
@@ -57,7 +109,7 @@ def location(loc: dict[str, Any], line: int | None = None) -> str:
     if "json_path" in loc:
         parts.append(str(loc["json_path"]))
     for key, value in loc.items():
-        if key not in ("page", "sheet", "cell", "json_path"):
+        if key not in ("row", "column", "page", "sheet", "cell", "json_path") and not key.startswith("_"):
             parts.append(f"{key}={value}")
     if not parts and line is not None:
         parts.append(f"L{line}")

@@ -20,7 +20,8 @@ from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
 from spill.case import Case
-from spill.errors import SpillError
+from spill.case.decisions import new_batch
+from spill.errors import DecisionConflict, SpillError
 from spill.model import Action, FindingQuery
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ class DecisionRequest:
     after: str | None
     label: str  # for the notice and the undo history: "confirmed 3,000 findings (value +1 (415)…)"
     reason: str | None = None
-    kind: str = "finding"  # what the ids are: findings, or people ("subject": merge, split, not a person)
+    as_of: int | None = None  # the log length the screen had seen: a target decided elsewhere since is refused
+    kind: str = "finding"  # what the ids are: findings, people ("subject": merge, split, not a person), files
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +83,13 @@ class DecisionWriter:
     class DecisionFailed(Message):
         request: DecisionRequest | UndoRequest
         error: str
+        conflict: bool = False  # another window decided some of it meanwhile: the screen reads the rows again
 
     def __init__(self, case_path: Path, analyst: str) -> None:
         self.case_path = case_path
         self.analyst = analyst
         self._queue: queue.Queue[tuple[DecisionRequest | UndoRequest, MessagePump] | None] = queue.Queue()
+        self.batches: set[str] = set()  # the batches this app wrote: the watcher does not report them as foreign
 
     def start(self, app: App[object]) -> None:
         app.run_worker(self._run, thread=True, group="decision-writer", name="decision writer",
@@ -118,6 +122,8 @@ class DecisionWriter:
                 request, reply_to = item
                 try:
                     reply_to.post_message(self._handle(case, request, reply_to))
+                except DecisionConflict as err:
+                    reply_to.post_message(self.DecisionFailed(request, str(err), conflict=True))
                 except SpillError as err:
                     reply_to.post_message(self.DecisionFailed(request, str(err)))
                 except Exception as err:  # a locked or damaged file: say so, keep the app alive
@@ -125,9 +131,11 @@ class DecisionWriter:
 
     def _handle(self, case: Case, request: DecisionRequest | UndoRequest, reply_to: MessagePump) -> Message:
         if isinstance(request, UndoRequest):
-            new_batch = case.log.undo(request.batch, analyst=self.analyst)
-            ids = case.log.batch_targets(new_batch) if new_batch else []
-            return self.DecisionRecorded(request, new_batch or "", len(ids), ids)
+            batch = new_batch()
+            self.batches.add(batch)  # before it is committed: the watcher may look in between
+            undone = case.log.undo(request.batch, analyst=self.analyst, own_batches=self.batches, undo_batch=batch)
+            ids = case.log.batch_targets(undone) if undone else []
+            return self.DecisionRecorded(request, undone or "", len(ids), ids)
         ids = list(request.target.ids)
         for query in request.target.queries:
             ids.extend(case.triage.ids(query))
@@ -135,8 +143,11 @@ class DecisionWriter:
         def progress(done: int, total: int) -> None:
             reply_to.post_message(self.DecisionProgressed(done, total, request.label))
 
+        batch = new_batch()
+        self.batches.add(batch)
         batch, changed = case.log.decide(
             ids, action=request.action, after=request.after, analyst=self.analyst, reason=request.reason,
             kind=request.kind, skip_unchanged=request.action is not Action.REVEAL,
-            progress=progress if len(ids) >= PROGRESS_FROM else None)
+            progress=progress if len(ids) >= PROGRESS_FROM else None, batch=batch,
+            unchanged_since=request.as_of, own_batches=self.batches)
         return self.DecisionRecorded(request, batch, changed, ids)

@@ -11,17 +11,21 @@
 - ``people_view.py`` the People screen's and the reports' reads about people
 - ``names.py``     the names learned from the share: the gazetteer and what it found (``case.names``)
 - ``keys.py``      what a value spells (name parts, e-mail local parts), as keyed fingerprints
+- ``coverage.py``  files and members, what was read, files marked reviewed (``case.coverage``)
 - ``reports.py``   the figures of the reports and the Overview (``case.reports``)
 - ``exposure.py``  the notification list's, client table's and coverage ledger's reads (``case.exposure``)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from spill.case import query as q
 from spill.case import rows
+from spill.case.coverage import Coverage, FileTarget
 from spill.case.decisions import DecisionLog
 from spill.case.exposure import Exposure
 from spill.case.names import Names
@@ -30,7 +34,7 @@ from spill.case.reports import Reports
 from spill.case.scan import ScanStore
 from spill.case.store import KEY_SUFFIX, Store, default_analyst
 from spill.case.triage import Triage
-from spill.model import Finding
+from spill.model import Finding, FindingQuery
 
 __all__ = ["KEY_SUFFIX", "Case", "default_analyst"]
 
@@ -42,12 +46,14 @@ class Case:
         self.store = store
         self.path = store.path
         self.log = DecisionLog(store)
+        self.log.register(FileTarget(store))
+        self.coverage = Coverage(store)
         self.scans = ScanStore(store, self.log)
         self.people = People(store)
         self.log.register(PersonTarget(self.people))
         self.names = Names(store)
-        self.triage = Triage(store, self.people, self.log)
-        self.reports = Reports(store, self.scans, self.people, self.log)
+        self.triage = Triage(store, self.people, self.log, self.coverage)
+        self.reports = Reports(store, self.scans, self.people, self.log, self.coverage)
         self.exposure = Exposure(store)
 
     @classmethod
@@ -89,10 +95,14 @@ class Case:
             (fid,)).fetchone()
         return rows.finding(row) if row else None
 
-    def iter_findings(self, *, statuses: Sequence[str] = ()) -> Iterator[Finding]:
-        """Every finding (optionally in some statuses), in path order: what an export writes."""
-        where = f" WHERE f.status IN ({rows.marks(statuses)})" if statuses else ""
+    def iter_findings(self, *, statuses: Sequence[str] = (), query: FindingQuery | None = None) -> Iterator[Finding]:
+        """Every finding (optionally in some statuses, or matching a triage filter), in path order: what an
+        export writes."""
+        query = query or FindingQuery()
+        if statuses:
+            query = dataclasses.replace(query, statuses=tuple(statuses))
+        where, params = q.where(query, self.store.fingerprint)
         for row in self.store.conn.execute(
-                f"SELECT {rows.FINDING_COLUMNS} FROM findings f JOIN files fl ON fl.id = f.file_id{where}"
-                " ORDER BY f.path, f.start, f.entity_type", list(statuses)):
+                f"SELECT {rows.FINDING_COLUMNS} FROM findings f JOIN files fl ON fl.id = f.file_id WHERE {where}"
+                " ORDER BY f.path, f.start, f.entity_type", params):
             yield rows.finding(row)

@@ -23,14 +23,14 @@ from __future__ import annotations
 import hmac
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from spill import clock
 from spill.case import rows
 from spill.case.store import Store
-from spill.errors import CaseError
+from spill.errors import CaseError, DecisionConflict
 from spill.model import Action, Decision
 
 Progress = Callable[[int, int], None]
@@ -87,7 +87,8 @@ class DecisionLog:
     # ------------------------------------------------------------------ writing
     def decide(self, ids: Sequence[str], *, action: Action | str, after: str | None, analyst: str,
                reason: str | None = None, kind: str = "finding", skip_unchanged: bool = True,
-               progress: Progress | None = None, batch: str | None = None) -> tuple[str, int]:
+               progress: Progress | None = None, batch: str | None = None,
+               unchanged_since: int | None = None, own_batches: Collection[str] = ()) -> tuple[str, int]:
         """Apply one action to ``ids`` and log it: one transaction, one batch.
 
         For findings: a status (after: a Status), a severity, a note (after: the text) or a
@@ -95,6 +96,10 @@ class DecisionLog:
         are left out when ``skip_unchanged`` (a group of 3,000 with 2,900 already confirmed
         logs 100 entries). Returns the batch id (what :meth:`undo` takes) and how many ids
         it changed or, for an action that changes nothing, logged.
+
+        ``unchanged_since`` (a log length the caller has seen) refuses, with DecisionConflict
+        and nothing written, when an entry after it that is not in ``own_batches`` touched one
+        of ``ids``: another window decided them after they were shown here.
         """
         action = _action(action)
         try:
@@ -109,13 +114,15 @@ class DecisionLog:
         changed = 0
         with self.store.transaction():
             head = self.head()
+            if unchanged_since is not None and head.count > unchanged_since:
+                self._refuse_conflicts(unique, unchanged_since, own_batches)
             for done, chunk in enumerate(rows.chunks(unique)):
                 befores = target.current(chunk, action)
                 touched = []
                 for tid in chunk:
                     if tid not in befores:
                         raise CaseError(f"no {kind} {tid} in the case")
-                    if action.column and skip_unchanged and befores[tid] == after:
+                    if action.stateful and skip_unchanged and befores[tid] == after:
                         continue
                     head = self._append(head, action, kind, tid, befores[tid], after, analyst, reason, batch)
                     touched.append(tid)
@@ -127,14 +134,21 @@ class DecisionLog:
             self._write_head(head)
         return batch, changed
 
-    def undo(self, batch: str, *, analyst: str) -> str | None:
-        """Revert one batch: restore every ``before``, logged as a new batch (which undo reverts too)."""
+    def undo(self, batch: str, *, analyst: str, own_batches: Collection[str] | None = None,
+             undo_batch: str | None = None) -> str | None:
+        """Revert one batch: restore every ``before``, logged as a new batch (which undo reverts too).
+
+        With ``own_batches`` (the batches this writer made), an undo is refused with
+        DecisionConflict when another writer changed one of the batch's targets after it.
+        """
         entries = self._batch_entries(batch)
         if not entries:
             return None
-        undo_batch = new_batch()
+        undo_batch = undo_batch or new_batch()
         with self.store.transaction():
             head = self.head()
+            if own_batches is not None:
+                self._refuse_conflicts([d.target for d in entries], entries[-1].seq, own_batches)
             for d in entries:
                 action = _action(d.action)
                 if not action.reversible:
@@ -162,7 +176,27 @@ class DecisionLog:
             head = self._append(head, action, "finding", fid, before, after, SCAN_ANALYST, reason, batch)
         self._write_head(head)
 
+    def _refuse_conflicts(self, targets: Sequence[str], since: int, own_batches: Collection[str]) -> None:
+        found: list[Decision] = []
+        for chunk in rows.chunks(list(dict.fromkeys(targets))):
+            found += [d for d in (rows.decision(r) for r in self.store.conn.execute(
+                f"SELECT {_COLUMNS} FROM decisions WHERE seq > ? AND target IN ({rows.marks(chunk)}) ORDER BY seq",
+                [since, *chunk])) if d.batch not in own_batches and d.action != "reveal"]
+        if found:
+            who = ", ".join(sorted({d.analyst for d in found}))
+            last = found[-1]
+            raise DecisionConflict(
+                f"{len({d.target for d in found}):,} of these changed in another window since they were shown here"
+                f" ({who}; last: {last.action} {last.before or '—'} → {last.after or '—'}); nothing was saved:"
+                " look again and decide anew")
+
     # ------------------------------------------------------------------ reading
+    def since(self, seq: int, *, limit: int = 10_000) -> list[tuple[int, str, str]]:
+        """(seq, batch, analyst) of the entries after ``seq``, oldest first: who wrote to the log since a
+        window last looked (cheap: no content)."""
+        return [(r[0], r[1] or "", r[2]) for r in self.store.conn.execute(
+            "SELECT seq, batch, analyst FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?", (seq, limit))]
+
     def entries(self, target: str | None = None) -> list[Decision]:
         where, params = ("WHERE target = ?", [target]) if target else ("", [])
         return [rows.decision(r) for r in self.store.conn.execute(

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 from spill.case import rows
+from spill.case.coverage import Coverage
 from spill.case.store import Store
 from spill.exposure import CoverageRow, LabDocument, PersonFacts, TypeExposure, place_of
 from spill.model import SEVERITY_RANK
@@ -158,10 +159,12 @@ class Exposure:
             "SELECT category, status, count(*) FROM findings GROUP BY category, status")}
         return out
 
-    def not_scanned(self, limit: int) -> list[tuple[str, str, str]]:
-        """Files skipped or failed, with the reason (what the report cannot speak for)."""
-        return [(r[0], r[1], r[2] or "") for r in self.store.conn.execute(
-            "SELECT path, status, reason FROM files WHERE status IN ('error', 'skipped') ORDER BY status, path"
+    def not_scanned(self, limit: int) -> list[tuple[str, str, str, str]]:
+        """Files skipped or failed, with the reason (what the report cannot speak for) and the analyst who
+        marked each reviewed ('' when nobody did)."""
+        reviewed = Coverage(self.store).reviewed()
+        return [(r[1], r[2], r[3] or "", reviewed.get(r[0], "")) for r in self.store.conn.execute(
+            "SELECT id, path, status, reason FROM files WHERE status IN ('error', 'skipped') ORDER BY status, path"
             " LIMIT ?", (limit,))]
 
     # ----------------------------------------------------------------- coverage
@@ -169,11 +172,12 @@ class Exposure:
         """Every file and archive member with its hash, status and reason, in path order (the ledger)."""
         counts = {r[0]: r[1] for r in self.store.conn.execute(
             f"SELECT file_id, count(*) FROM findings WHERE {_LIVE} GROUP BY file_id")}
+        reviewed = Coverage(self.store).reviewed()
         for r in self.store.conn.execute(
                 "SELECT f.id, f.path, f.kind, f.size, f.sha256, f.status, f.reason, d.path AS dup FROM files f"
                 " LEFT JOIN files d ON d.id = f.duplicate_of ORDER BY f.path"):
             yield CoverageRow(r["path"], r["kind"], r["size"], r["sha256"], r["status"], r["reason"], r["dup"],
-                              counts.get(r["id"], 0))
+                              counts.get(r["id"], 0), reviewed.get(r["id"], ""))
 
 
 def _date(mtime: float | None) -> str:

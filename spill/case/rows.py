@@ -46,6 +46,8 @@ def finding(row: sqlite3.Row) -> Finding:
     """A finding from a row holding any subset of its columns (the rest keep their defaults)."""
     fields: dict[str, Any] = {}
     for name in row.keys():  # noqa: SIM118 - sqlite3.Row is not a mapping
+        if name.startswith("_"):
+            continue  # a query's own helper column (a rowid to page from)
         value = row[name]
         convert = _CONVERT.get(name)
         fields[name] = convert(value) if convert is not None else value

@@ -160,6 +160,10 @@ class Store:
         if self._depth == 0:
             self.conn.execute("COMMIT")
 
+    def interrupt(self) -> None:
+        """Stop whatever this connection is running, from another thread (the query raises CaseInterrupted)."""
+        self.conn.interrupt()
+
     def key_bytes(self) -> bytes:
         """The case key, for keys derived from it (the decision log's MAC key)."""
         return self._key

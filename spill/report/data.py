@@ -35,7 +35,7 @@ class ReportData:
     provenance: dict[str, str]
     notify_rules: str  # the notification rules' fingerprint
     figures: dict[str, Any]
-    not_scanned: list[tuple[str, str, str]]
+    not_scanned: list[tuple[str, str, str, str]]  # path, status, reason, marked reviewed by
     people: list[NotificationRow]
     outcomes: dict[str, int]
     people_left_out: int

@@ -14,26 +14,28 @@ from typing import Any, TextIO
 from spill.case import Case
 from spill.errors import SpillError
 from spill.inert import csv_cell
-from spill.model import Finding
+from spill.model import Finding, FindingQuery
 
 FIELDS = ["path", "entity_type", "category", "value", "preview", "score", "severity", "status", "rule", "start",
-          "end", "line", "location", "fingerprint", "file_sha256", "subject", "client", "signals"]
+          "end", "line", "location", "fingerprint", "file_sha256", "subject", "client", "signals", "note"]
 
 Revealer = Callable[[Finding], str]
 
 
 def export_rows(case: Case, *, statuses: Sequence[str] = (), revealer: Revealer | None = None,
-                problems: list[str] | None = None, revealed: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Findings as export dicts; with a revealer each value is re-read from the source.
+                problems: list[str] | None = None, revealed: list[str] | None = None,
+                query: FindingQuery | None = None) -> Iterator[dict[str, Any]]:
+    """Findings as export dicts (those ``query`` matches, when given); with a revealer each value is
+    re-read from the source. The analyst's note goes with each (``note``, null when none).
 
     The ids of the findings whose value was revealed are appended to ``revealed`` (for the log).
     """
-    for f in case.iter_findings(statuses=statuses):
+    for f in case.iter_findings(statuses=statuses, query=query):
         row: dict[str, Any] = {
             "path": f.path, "entity_type": f.entity_type, "category": str(f.category),
             "preview": f.preview, "score": f.score, "severity": str(f.severity), "status": str(f.status),
             "rule": f.rule, "start": f.start, "end": f.end, "line": f.line, "location": f.location,
-            "fingerprint": f.fingerprint, "file_sha256": f.file_sha256, "subject": f.subject,
+            "fingerprint": f.fingerprint, "file_sha256": f.file_sha256, "subject": f.subject, "note": f.note,
         }
         document_level = f.document_level
         if document_level:

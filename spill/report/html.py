@@ -96,7 +96,7 @@ def _summary(d: ReportData) -> list[str]:
     if f["reasons"]:
         out.append(_table(["reason", "files"], [[k, (n, "num")] for k, n in sorted(
             f["reasons"].items(), key=lambda t: -t[1])]))
-        out.append(_table(["path", "status", "reason"], [list(r) for r in d.not_scanned]))
+        out.append(_table(["path", "status", "reason", "reviewed by"], [list(r) for r in d.not_scanned]))
     else:
         out.append("<p>Every file and archive member found was read.</p>")
     out.append("</section>")
@@ -165,8 +165,8 @@ def _custody(d: ReportData) -> list[str]:
            _table(["analyst", "action", "to", "count", "first", "last"], [list(r) for r in d.decisions]),
            "<h3>Coverage ledger</h3>"]
     rows, more = ledger_rows(d)
-    out.append(_table(["path", "kind", "size", "sha256", "status", "reason", "findings"], rows,
-                      widths=(34, 6, 8, 30, 7, 8, 7)))
+    out.append(_table(["path", "kind", "size", "sha256", "status", "reason", "findings", "reviewed by"], rows,
+                      widths=(30, 6, 7, 28, 7, 8, 6, 8)))
     if more:
         out.append(f"<p>{e(more)}</p>")
     out.append("</section>")

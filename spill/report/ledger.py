@@ -12,7 +12,7 @@ from typing import TextIO
 from spill.case import Case
 from spill.inert import csv_cell
 
-FIELDS = ["path", "kind", "size", "sha256", "status", "reason", "duplicate_of", "findings"]
+FIELDS = ["path", "kind", "size", "sha256", "status", "reason", "duplicate_of", "findings", "reviewed_by"]
 
 
 def write_coverage_csv(case: Case, out: TextIO) -> int:
@@ -22,6 +22,6 @@ def write_coverage_csv(case: Case, out: TextIO) -> int:
     for r in case.exposure.coverage():
         writer.writerow([csv_cell(v) for v in (r.path, r.kind or "", r.size if r.size is not None else "",
                                                r.sha256 or "", r.status, r.reason or "", r.duplicate_of or "",
-                                               r.findings)])
+                                               r.findings, r.reviewed_by)])
         n += 1
     return n

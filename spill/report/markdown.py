@@ -45,7 +45,7 @@ def _summary(d: ReportData) -> list[str]:
     out += ["### What was not read, and why", ""]
     if f["reasons"]:
         out += _table(["reason", "files"], sorted(([k, n] for k, n in f["reasons"].items()), key=lambda r: -r[1]))
-        out += _table(["path", "status", "reason"], [list(r) for r in d.not_scanned])
+        out += _table(["path", "status", "reason", "reviewed by"], [list(r) for r in d.not_scanned])
     else:
         out += _para("Every file and archive member found was read.")
     return out
@@ -114,9 +114,9 @@ def _custody(d: ReportData) -> list[str]:
     out += [""] if d.decisions else ["_none_", ""]
     out += ["### Coverage ledger", ""]
     rows, more = ledger_rows(d)
-    for path, kind, size, sha, status, reason, n in rows:
+    for path, kind, size, sha, status, reason, n, reviewed in rows:
         line = f"- {m(path)} · {m(kind)} · {size} B · {status}{' (' + m(reason) + ')' if reason else ''} · " \
-               f"{n} findings · sha256 {sha}"
+               f"{n} findings · sha256 {sha}{' · reviewed by ' + m(reviewed) if reviewed else ''}"
         out += textwrap.wrap(line, WIDTH, subsequent_indent="  ", break_long_words=True, break_on_hyphens=False)
     out.append("")
     if more:

@@ -78,7 +78,7 @@ def custody_rows(d: ReportData) -> list[tuple[str, str]]:
 def ledger_rows(d: ReportData) -> tuple[list[list], str]:
     """The first ledger rows for the report, and a line saying where the rest are."""
     rows = [[r.path, r.kind or "", r.size if r.size is not None else "", r.sha256 or "", r.status, r.reason or "",
-             r.findings] for r in d.ledger[:LEDGER_INLINE]]
+             r.findings, r.reviewed_by] for r in d.ledger[:LEDGER_INLINE]]
     rest = d.coverage_total - len(rows)
     if rest <= 0:
         return rows, ""

@@ -25,6 +25,7 @@ from tui.screens.findings import FindingsScreen
 sys.path.insert(0, str(Path(__file__).parent))
 from sample_case import SampleCase, build_sample_case
 
+LONG_LIVED = ("decision-writer", "case-watcher", "scan-watch")  # workers that run as long as the app
 FROZEN_AT = "2026-01-15T09:30:00.000+00:00"
 
 
@@ -103,7 +104,7 @@ async def settle(pilot: Pilot[None]) -> None:
     app = pilot.app
 
     def idle() -> bool:
-        busy = [w for w in app.workers if w.group not in ("decision-writer", "scan-watch") and not w.is_finished]
+        busy = [w for w in app.workers if w.group not in LONG_LIVED and not w.is_finished]
         screen = app.screen
         tables = list(screen.query("VirtualTable")) if screen.is_mounted else []
         return not busy and not any(t.is_loading for t in tables if t.display)  # type: ignore[attr-defined]

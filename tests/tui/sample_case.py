@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scanners.row_context import row_context
 from spill.case import Case
 from spill.errors import SpillError
 from spill.mask import mask, mask_context
-from spill.model import Category, FileRecord, FileResult, FileStatus, Finding, Severity, file_id
+from spill.model import Category, Detection, FileRecord, FileResult, FileStatus, Finding, Segment, Severity, file_id
 
 SUPPORT_PHONE = "+1 (415) 555-0142"
 RULES_FP = "test-rules"
@@ -56,8 +57,12 @@ Part = tuple[str, str | None, Category | None, Severity | None]
 
 
 def _doc(share: Path, path: str, kind: str, lines: list[tuple[list[Part], str | None, dict[str, object]]],
-         parent: str | None = None) -> FileResult:
-    """Write the file's text to the share and build its findings at their true offsets."""
+         parent: str | None = None, headers: list[str] | None = None) -> FileResult:
+    """Write the file's text to the share and build its findings at their true offsets.
+
+    With ``headers`` each line is a table row (one cell per part): a finding's context is its header
+    and the masked cells beside it, as the scanner writes it for a spreadsheet.
+    """
     text_lines = [" ".join(t for t, *_ in parts) for parts, _r, _l in lines]
     text = "\n".join(text_lines) + "\n"
     target = share / path.replace("!/", "__")
@@ -78,6 +83,14 @@ def _doc(share: Path, path: str, kind: str, lines: list[tuple[list[Part], str | 
     for s, e, etype, (value, _t, cat, sev), record, location, line_no in spans:
         assert cat is not None and sev is not None
         context, c0, c1 = mask_context(text, (s, e), others, etype)
+        if headers is not None:
+            parts = lines[line_no - 1][0]
+            row = [(Segment(t, {"sheet": "Payouts", "cell": f"{chr(65 + i)}{line_no + 1}"}, context=headers[i],
+                            record=record), [Detection(ty, 0, len(t), 0.85, "r", c, v)] if ty and c and v else [])
+                   for i, (t, ty, c, v) in enumerate(parts)]
+            own = next(i for i, part in enumerate(parts) if part[0] == value and part[1] == etype)
+            preview = mask(value, etype) or ""
+            context, c0, c1 = row_context(row, own, preview, 0, len(preview))
         rows.append(Finding(
             path=path, entity_type=etype, category=cat, severity=sev, score=0.85,
             rule=f"spill.{cat.value}.{etype.lower()}", start=s, end=e, line=line_no, location=dict(location),
@@ -114,8 +127,9 @@ def build_sample_case(root: Path, *, running: bool = False) -> SampleCase:
         ([(cid, "CONTRACTOR_ID", K, MED), (name, "PERSON", IDN, MED), (mail, "EMAIL_ADDRESS", C, MED)],
          f"row {i + 2}", {}) for i, (cid, name, mail, _iban) in enumerate(CONTRACTORS)]))
     results.append(_doc(share, "payroll/2024-03/payouts.xlsx", "xlsx", [
-        ([(cid, "CONTRACTOR_ID", K, MED), (iban, "IBAN_CODE", F, HIGH)], f"Payouts!{i + 2}",
-         {"sheet": "Payouts", "cell": f"D{i + 2}"}) for i, (cid, _n, _m, iban) in enumerate(CONTRACTORS[:2])]))
+        ([(cid, "CONTRACTOR_ID", K, MED), (iban, "IBAN_CODE", F, HIGH), ("EUR 1,200.00", None, None, None)],
+         f"Payouts!{i + 2}", {"sheet": "Payouts", "cell": f"D{i + 2}"})
+        for i, (cid, _n, _m, iban) in enumerate(CONTRACTORS[:2])], headers=["Contractor ID", "IBAN", "Amount"]))
     rubric = _doc(share, "projects/northwind-ai/task_001.json", "json", [
         ([("Score the response 1-7 on helpfulness; reviewer", None, None, None),
           ("lead@annotate-co.example", "EMAIL_ADDRESS", C, LOW)], None, {"json_path": "$.reviewer"}),

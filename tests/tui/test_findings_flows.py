@@ -8,11 +8,12 @@ import pytest
 from conftest import detail_shows_cursor_row, settle, wait_for
 from sample_case import SUPPORT_PHONE, SampleCase
 from textual.pilot import Pilot
+from textual.widgets import Label
 
-import tui.findings.deciding as deciding_module
 from spill.case import Case
 from spill.model import Finding, Status
 from tui.app import TriageApp
+from tui.screens.dialogs import ConfirmDialog
 from tui.screens.findings import FindingsScreen
 from tui.widgets.filter_bar import FilterBar
 
@@ -119,14 +120,18 @@ async def test_group_by_value_decides_every_member(make_app: Callable[..., Triag
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_findings(pilot)
+        await filter_by(pilot, screen, "t:PHONE_NUMBER")
         await pilot.press("g")
         await settle(pilot)
         assert screen.view.in_groups and screen.view.group_by == "value"
         top = screen.groups_table.cursor_row
         assert top.count == 30 and top.entity_type == "PHONE_NUMBER"
-        await pilot.press("x")
+        await pilot.press("x")  # 30 findings in 15 files: more than 10 files, so it asks, saying what changes
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question")
+        details = str(app.screen.query_one("#confirm-details", Label).render())
+        assert "30 findings in 15 files" in details and "30 open → false positive" in details
+        await pilot.press("y")
         await shown(pilot, lambda: screen.groups_table.row_at(0).open == 0)
-        assert screen.groups_table.cursor == 1  # on to the next group
         assert any("30 changed" in n.message for n in app._notifications)
     with Case.open(sample.path) as case:
         phones = [f for f in case.iter_findings() if f.entity_type == "PHONE_NUMBER"]
@@ -145,9 +150,11 @@ async def test_group_open_lists_members_and_escape_goes_back(make_app: Callable[
         await pilot.press("g", "g")  # by rule
         await settle(pilot)
         assert screen.view.group_by == "rule"
+        await pilot.press("end")
+        group = screen.groups_table.cursor_row
         await pilot.press("enter")
         await settle(pilot)
-        assert not screen.view.in_groups and screen.findings_table.total == 30
+        assert not screen.view.in_groups and screen.findings_table.total == group.count
         await pilot.press("escape")
         await settle(pilot)
         assert screen.view.in_groups and screen.groups_table.has_focus
@@ -315,15 +322,12 @@ async def test_a_decision_is_on_disk_before_it_is_shown(make_app: Callable[..., 
         assert statuses(sample)[fid] == "false_positive"
 
 
-async def test_big_decisions_ask_first(make_app: Callable[..., TriageApp], sample: SampleCase,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(deciding_module, "CONFIRM_ABOVE", 10)
-    app = make_app()
+async def test_big_decisions_ask_first(make_app: Callable[..., TriageApp], sample: SampleCase) -> None:
+    app = make_app(confirm_above=10)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_findings(pilot)
         await pilot.press("A", "c")
-        await pilot.pause()
-        assert app.screen.__class__.__name__ == "ConfirmDialog"
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="the question")
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is screen

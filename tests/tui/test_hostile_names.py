@@ -68,7 +68,7 @@ async def test_names_that_look_like_markup_or_terminal_commands_are_shown_as_tex
         await wait_for(pilot, lambda: "[b]bad[/b].pdf" in screen_text(app), what="the files screen")
         await settle(pilot)
         shown = screen_text(app)
-        assert "[@click=app.quit]/" in shown and "[/  1 HIGH" in shown  # folders "[" and "[@click=app.quit]"
+        assert "[@click=app.quit]/" in shown and "[/  1 beneath HIGH" in shown  # folders "[" and "[@click=app.quit]"
         assert "[/bold] broke [@click=app.quit]" in shown and "[b]bad[/b].pdf" in shown  # the not-scanned table
 
         await pilot.press("2")

@@ -35,13 +35,15 @@ async def test_overview_shows_the_case_at_a_glance(make_app: Callable[..., Triag
         o = screen.overview
         assert o is not None
         assert o.findings == 51 and o.people == 3
-        assert o.files == {"done": 22, "skipped": 2, "error": 1}
+        assert o.files == {"done": 21, "skipped": 2, "error": 1} and o.members == {"done": 1}
         assert o.rubric_clients == [("Northwind AI", 1, 1)]
         assert o.by_severity == {"critical": 3, "high": 3, "medium": 14, "low": 31}
+        await wait_for(pilot, lambda: screen.overview.open_by_severity == o.by_severity, what="the open counts")
         await pilot.pause()
         shown = screen_text(app)
-        assert "22 scanned · 2 skipped · 1 failed" in shown
+        assert "24 (+1 inside archives/mail): 21 scanned · 2 skipped · 1 failed" in shown
         assert "Northwind AI" in shown and "3 with exposed data" in shown and "0 of 51 findings decided" in shown
+        assert "analyst alice" in shown and "next: 3 critical findings are open" in shown
 
 
 async def test_overview_follows_a_running_scan(running_sample: SampleCase, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,6 +65,7 @@ async def test_overview_follows_a_running_scan(running_sample: SampleCase, monke
             case.scans.write_results([FileResult(late)], scan.id, RULES_FP)
         await wait_for(pilot, lambda: screen.overview is not None and screen.overview.files.get("skipped") == 3,
                        what="the live refresh")
+        assert "still running" in screen_text(app)
         with Case.open(running_sample.path) as case:
             case.scans.finish(scan.id, "finished", {})
         await wait_for(pilot, lambda: screen.overview is not None and screen.overview.scan.status == "finished",
@@ -117,7 +120,7 @@ async def test_files_screen_jumps_to_the_findings_of_a_folder(make_app: Callable
         await settle(pilot)
         findings = app.screen
         assert isinstance(findings, FindingsScreen)
-        assert findings.view.query.path_glob == "support/*"
+        assert findings.view.query.path_glob == "/support/*"  # everything beneath the folder, from the root
         assert findings.findings_table.total == 30
 
 
@@ -175,7 +178,7 @@ async def test_palette_lists_the_screen_actions_and_runs_them(make_app: Callable
         await pilot.press(*"false")
         commands = app.screen.query_one(CommandList)
         await wait_for(pilot, lambda: commands.option_count > 0, what="the palette to list the command")
-        assert "False +" in str(commands.get_option_at_index(0).prompt)
+        assert "False positive" in str(commands.get_option_at_index(0).prompt)
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.findings_table.row_at(0).status is Status.FALSE_POSITIVE,
                        what="the decision")

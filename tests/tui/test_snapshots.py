@@ -1,4 +1,5 @@
-"""Snapshots of every screen at 80×24 (pytest-textual-snapshot; update with --snapshot-update).
+"""Snapshots of every screen at 80×24, and of the Findings screen at 120×40, at 60×15 and under NO_COLOR
+(pytest-textual-snapshot; update with --snapshot-update).
 
 The sample case has a fixed key and a frozen clock, and every snapshot waits for the
 workers to finish and the detail pane to fill, so the pictures only change when the
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from conftest import detail_shows_cursor_row, settle, wait_for
 from sample_case import SampleCase
 from textual.pilot import Pilot
@@ -74,4 +76,36 @@ def test_snapshot_people(snap_compare: Compare, sample: SampleCase) -> None:
 
 def test_snapshot_help(snap_compare: Compare, sample: SampleCase) -> None:
     ready = then("2", "question_mark", ready=lambda s: s.__class__.__name__ == "HelpScreen")
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_findings_120x40_spreadsheet_row(snap_compare: Compare, sample: SampleCase) -> None:
+    """Wide: the detail pane beside the table, a spreadsheet finding with its header and masked row."""
+    ready = then("2", "slash", *"file:payroll/2024-03/payouts.xlsx", "enter", "down",
+                 ready=lambda s: isinstance(s, FindingsScreen) and s.findings_table.cursor == 1
+                 and detail_shows_cursor_row(s))
+    assert snap_compare(app_for(sample), terminal_size=(120, 40), run_before=ready)
+
+
+def test_snapshot_findings_60x15(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("2", ready=lambda s: isinstance(s, FindingsScreen) and detail_shows_cursor_row(s))
+    assert snap_compare(app_for(sample), terminal_size=(60, 15), run_before=ready)
+
+
+def test_snapshot_overview_no_color(snap_compare: Compare, sample: SampleCase, monkeypatch: pytest.MonkeyPatch
+                                    ) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    ready = then(ready=lambda s: isinstance(s, OverviewScreen) and s.overview is not None and s.folders is not None)
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_groups_by_folder_sorted_by_path(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("2", "g", "g", "g", "g", "S", ready=lambda s: isinstance(s, FindingsScreen) and s.view.in_groups
+                 and s.view.query.sort == "path" and detail_shows_cursor_row(s))
+    assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)
+
+
+def test_snapshot_confirmation_says_what_will_change(snap_compare: Compare, sample: SampleCase) -> None:
+    ready = then("2", "slash", *"t:PHONE_NUMBER", "enter", "A", "c",
+                 ready=lambda s: s.__class__.__name__ == "ConfirmDialog")
     assert snap_compare(app_for(sample), terminal_size=(80, 24), run_before=ready)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from sample_case import SUPPORT_PHONE, SampleCase
 
 import spill.case.triage as triage_module
 from spill.case import Case
+from spill.case.triage import sort_groups
 from spill.errors import CaseError
-from spill.model import FindingQuery, Severity, folder_of, top_folder
-from tui.widgets.filter_bar import FilterError, format_filter, parse_filter
+from spill.model import NO_CLIENT, REVIEWED, SEVERITY_RANK, Action, FindingQuery, Severity, folder_of, top_folder
+from tui.filtering import FilterError, Vocabulary, format_filter, parse_filter
 
 
 def test_page_findings_sorts_and_pages_without_loading_everything(sample: SampleCase) -> None:
@@ -67,8 +69,8 @@ def test_groups_by_value_rule_file_and_folder(sample: SampleCase) -> None:
     with Case.open(sample.path) as case:
         q = FindingQuery()
         by_value = case.triage.groups(q, "value")
-        assert by_value[0].count == 30 and by_value[0].entity_type == "PHONE_NUMBER"
-        assert case.matches_fingerprint(SUPPORT_PHONE, by_value[0].key)
+        phone = next(g for g in by_value if g.entity_type == "PHONE_NUMBER")
+        assert phone.count == 30 and case.matches_fingerprint(SUPPORT_PHONE, phone.key)
         rubric = [g for g in by_value if g.entity_type == "LAB_RUBRIC"]
         assert len(rubric) == 1 and rubric[0].key.startswith("id:") and "Northwind AI" in rubric[0].label
         assert sum(g.count for g in by_value) == 51
@@ -135,3 +137,123 @@ def test_filter_text_round_trips() -> None:
     for bad in ("sev:urgent", "status:maybe", "cat:secret", "sort:colour", "type:", "'open"):
         with pytest.raises(FilterError):
             parse_filter(bad)
+
+
+def test_path_globs_ignore_case_and_match_from_any_folder_unless_anchored(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        def count(glob: str) -> int:
+            return case.triage.count(FindingQuery(path_glob=glob))
+
+        assert count("contractors/*") == 9  # hr/contractors/roster.csv: from any folder
+        assert count("HR/*") == count("hr/*") == 9  # any case
+        assert count("/contractors/*") == 0 and count("/HR/Contractors/*") == 9  # '/' anchors at the share root
+        assert count("*.CSV") == 11  # the roster and the archive member
+        assert count("TICKETS") == 30  # no wildcard: anywhere, any case
+
+
+def test_file_filter_is_one_file_and_its_members(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        assert case.triage.count(FindingQuery(file="hr/contractors/roster.csv")) == 9
+        assert case.triage.count(FindingQuery(file="exports/backup.zip")) == 2  # its member's findings
+        assert case.triage.count(FindingQuery(file="exports/backup")) == 0  # exact, not a prefix
+
+
+def test_a_typed_raw_value_finds_its_findings_by_fingerprint(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        mail = FindingQuery(text="priya.sharma@gmail.com")
+        found = [case.get_finding(i) for i in case.triage.ids(mail)]
+        assert {f.entity_type for f in found} == {"EMAIL_ADDRESS"} and len(found) == 2  # roster and old export
+        assert case.triage.count(FindingQuery(text="Priya  SHARMA")) == 1  # normalized like the fingerprint
+        assert case.triage.count(FindingQuery(text=SUPPORT_PHONE)) == 30
+        assert case.triage.count(FindingQuery(text="weekday")) == 30  # words still search the masked text
+        # a person by one of their raw identifiers, or by id
+        priya = case.triage.count(FindingQuery(subject="CTR-100201"))
+        subject = found[0].subject
+        assert subject and priya == case.triage.count(FindingQuery(subject=subject)) == 7
+
+
+def test_client_filter_finds_rubrics_by_client_lab(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        assert case.triage.clients() == ["Northwind AI"]
+        assert case.triage.count(FindingQuery(clients=("NORTHWIND",))) == 1
+        assert case.triage.count(FindingQuery(clients=("halcyon",))) == 0
+        assert case.triage.count(FindingQuery(clients=(NO_CLIENT,))) == 0
+
+
+def test_groups_come_worst_first_and_sort_by_the_chosen_key(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        groups = case.triage.groups(FindingQuery(), "folder")
+        ranks = [SEVERITY_RANK[g.worst] for g in groups]
+        assert ranks == sorted(ranks) and groups[0].worst == Severity.CRITICAL  # not the 30-finding low folder
+        by_path = sort_groups(groups, "path")
+        assert [g.label for g in by_path] == sorted(g.label for g in groups)
+        assert [g.label for g in sort_groups(groups, "path", descending=True)] == sorted(
+            (g.label for g in groups), reverse=True)
+        least_severe_first = sort_groups(groups, "severity", descending=True)
+        assert least_severe_first[0].worst == Severity.LOW
+        assert sort_groups(list(groups), "type") == list(sort_groups(groups, "type"))  # records sort alike
+
+
+def test_filter_refuses_unknown_keys_and_values_saying_what_is_allowed() -> None:
+    known = Vocabulary(("EMAIL_ADDRESS", "IBAN_CODE"), ("Northwind AI",))
+    for text, says in (("foo:bar", "the keys are type: (t:)"), ("type:FOO", "types here: EMAIL_ADDRESS, IBAN_CODE"),
+                       ("lab:Halcyon", "client labs here: Northwind AI"), ("st:maybe", "false_positive (fp)"),
+                       ("client:none", "client labs here")):
+        with pytest.raises(FilterError, match=re.escape(says)):
+            parse_filter(text, known=known)
+    assert parse_filter("t:iban_code st:fp p:hr/* lab:north f:a.csv", known=known) == FindingQuery(
+        entity_types=("IBAN_CODE",), statuses=("false_positive",), path_glob="hr/*", clients=("north",),
+        file="a.csv")
+    assert parse_filter('"foo:bar" 10:30').text == "foo:bar 10:30"  # quoted or not a key: free text
+    q = parse_filter("path:'Drive/HR files/*' person:S-0123 client:none 'call back: monday' sort:-severity")
+    assert q.path_glob == "Drive/HR files/*" and q.clients == (NO_CLIENT,) and q.descending
+    assert parse_filter(format_filter(q)) == q
+
+
+def test_the_logged_filter_masks_what_may_be_a_raw_value() -> None:
+    q = parse_filter("type:EMAIL_ADDRESS priya.sharma@gmail.com person:CTR-100201")
+    logged = format_filter(q, mask_text=True)
+    assert "priya" not in logged and "CTR-100201" not in logged and "type:EMAIL_ADDRESS" in logged
+
+
+def test_files_marked_reviewed_through_the_log_show_in_stats_overview_and_report(sample: SampleCase) -> None:
+    from spill.notify_rules import load_rulebook
+    from spill.report import markdown
+    from spill.report.data import build
+
+    with Case.open(sample.path) as case:
+        misc = case.coverage.file_ids(folder="misc")
+        assert len(misc) == 2  # the skipped image and the locked PDF
+        assert case.reports.overview().not_scanned_unreviewed == 3
+        batch, changed = case.log.decide(misc, action=Action.REVIEW, after=REVIEWED, analyst="alice", kind="file",
+                                         reason="looked at by hand")
+        assert changed == 2
+        assert case.log.decide(misc, action=Action.REVIEW, after=REVIEWED, analyst="bob", kind="file")[1] == 0
+        assert set(case.coverage.reviewed()) == set(misc) and set(case.coverage.reviewed().values()) == {"alice"}
+        stats = {s.path: s for s in case.triage.file_stats()}
+        assert stats["misc/scan_0001.png"].reviewed_by == "alice" and stats["kyc/id_0001.pdf"].reviewed_by is None
+        assert case.reports.overview().not_scanned_unreviewed == 1
+        report = markdown.render(build(case, load_rulebook()))
+        assert "| misc/scan_0001.png | skipped | binary file (image/png): no text to scan | alice |" in report
+        ledger = [r for r in case.exposure.coverage() if r.path == "misc/scan_0001.png"]
+        assert ledger[0].reviewed_by == "alice"  # the coverage ledger (and its CSV) says it too
+        case.log.undo(batch, analyst="alice")
+        assert case.coverage.reviewed() == {}
+        assert case.log.verify() == []
+        with pytest.raises(CaseError):  # a finding is not a file
+            case.log.decide(case.triage.ids(FindingQuery())[:1], action=Action.REVIEW, after=REVIEWED,
+                            analyst="alice", kind="file")
+        with pytest.raises(CaseError):  # and a file only takes a review mark
+            case.log.decide(misc, action=Action.STATUS, after="confirmed", analyst="alice", kind="file")
+
+
+def test_one_definition_of_files_and_folders(sample: SampleCase) -> None:
+    with Case.open(sample.path) as case:
+        o = case.reports.overview()
+        assert o.files == {"done": 21, "skipped": 2, "error": 1}  # files in the share
+        assert o.members == {"done": 1}  # the archive's member, counted apart
+        folders = {g.label: g.count for g in case.triage.groups(FindingQuery(), "folder")}
+        assert {f: n for f, n, _w in case.reports.top_folders()} == {
+            ("" if k == "(share root)" else k): n for k, n in folders.items()}
+        for folder, n, _worst in case.reports.top_folders():
+            assert case.triage.count(FindingQuery(folder=folder or "/")) == n

@@ -9,15 +9,17 @@ the patches, the undo history) are functions and small records, testable without
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from spill.model import Action, Finding, FindingGroup, Severity, Status
+from spill.model import Action, Finding, FindingGroup, Impact, Severity, Status
+from tui import format as fmt
+from tui.filtering import format_filter
 from tui.findings.view import FindingsView
 from tui.screens.dialogs import ConfirmDialog, NoteDialog, SeverityDialog
 from tui.widgets.columns import group_label
-from tui.widgets.filter_bar import format_filter
 from tui.writer import PROGRESS_FROM, DecisionRequest, DecisionWriter, Target, UndoRequest
 
 if TYPE_CHECKING:
@@ -25,7 +27,10 @@ if TYPE_CHECKING:
 
 STATUS_VERB = {Status.CONFIRMED: "confirmed", Status.FALSE_POSITIVE: "marked false positive",
                Status.IGNORED: "ignored", Status.OPEN: "reopened"}
-CONFIRM_ABOVE = 10_000  # findings: bigger decisions ask first
+ASK = {Status.CONFIRMED: "Confirm", Status.FALSE_POSITIVE: "Mark as false positive", Status.IGNORED: "Ignore",
+       Status.OPEN: "Reopen"}
+CONFIRM_ABOVE = 100  # findings: a decision on more asks first, saying what will change (spill triage --confirm-above)
+CONFIRM_FILES = 10  # files and members: a decision spanning more asks first too
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,44 @@ class Subject:
     what: str  # in words, for the dialog, the notice and the undo history
     reason: str | None  # for the log: the filter or group it came from
     single: bool  # the row under the cursor (no selection): the cursor moves on
+    rows: tuple[Finding, ...] = ()  # the findings themselves when the target is rows on screen
+
+
+def rows_impact(rows: Sequence[Finding], action: Action) -> Impact:
+    """What deciding rows already on screen would touch (no need to ask the case)."""
+    column = action.column or "status"
+    before: dict[str, int] = {}
+    for row in rows:
+        value = getattr(row, column)
+        key = "" if value is None else str(value)
+        before[key] = before.get(key, 0) + 1
+    return Impact(len(rows), len({r.file_id for r in rows}), before)
+
+
+def needs_asking(impact: Impact, confirm_above: int) -> bool:
+    return impact.findings > confirm_above or impact.files > CONFIRM_FILES
+
+
+def impact_lines(impact: Impact, action: Action, after: str | None) -> list[str]:
+    """What a decision will change, line by line, for the confirmation dialog."""
+    def word(value: str | None) -> str:
+        if action is Action.STATUS and value:
+            return fmt.STATUS_LABEL[Status(value)]
+        if action is Action.NOTE:
+            return "a note" if value else "no note"
+        return value or "—"
+
+    lines = [f"{impact.findings:,} finding{'s' if impact.findings != 1 else ''} in {impact.files:,}"
+             f" file{'s' if impact.files != 1 else ''} (archive members counted as files)"]
+    target = after or ""
+    for before, n in sorted(impact.before.items(), key=lambda kv: -kv[1]):
+        if before == target and action is not Action.NOTE:
+            continue
+        lines.append(f"{n:,} {word(before)} → {word(after) if action is not Action.NOTE else repr(after)}")
+    unchanged = impact.unchanged(after)
+    if unchanged and action is not Action.NOTE:
+        lines.append(f"{unchanged:,} already {word(after)}: left as they are")
+    return lines
 
 
 def decision_subject(view: FindingsView, row: object, shown: int) -> Subject | None:
@@ -43,7 +86,7 @@ def decision_subject(view: FindingsView, row: object, shown: int) -> Subject | N
     if view.selection.everything:
         query = view.rows_query()
         return Subject(Target(queries=(query,), size_hint=shown), f"all {shown:,} findings in the filter",
-                       f"filter: {format_filter(query) or '(none)'}", single=False)
+                       f"filter: {format_filter(query, mask_text=True) or '(none)'}", single=False)
     single = not view.selection
     if view.in_groups:
         groups: list[FindingGroup] = list(view.selection.rows.values()) or (
@@ -59,7 +102,7 @@ def decision_subject(view: FindingsView, row: object, shown: int) -> Subject | N
     if not rows:
         return None
     what = f"{len(rows):,} findings" if len(rows) > 1 else f"{rows[0].entity_type} {rows[0].preview or ''}".strip()
-    return Subject(Target(ids=tuple(r.id for r in rows), size_hint=len(rows)), what, None, single)
+    return Subject(Target(ids=tuple(r.id for r in rows), size_hint=len(rows)), what, None, single, tuple(rows))
 
 
 def finding_patch(request: DecisionRequest, ids: set[str]) -> Callable[[Finding], Finding] | None:
@@ -130,12 +173,37 @@ class DecisionController:
         if subject is None:
             self.screen.notify("Nothing under the cursor to decide", timeout=2)
             return
-        request = DecisionRequest(subject.target, action, after, f"{verb} {subject.what}", subject.reason)
-        if subject.target.size_hint > CONFIRM_ABOVE:
-            self.screen.app.push_screen(ConfirmDialog(_sentence(f"{request.label}?")),
-                                        lambda yes: self._submit(request, verb, subject.single) if yes else None)
+        request = DecisionRequest(subject.target, action, after, f"{verb} {subject.what}", subject.reason,
+                                  as_of=self.screen.triage.seen_head)
+        ask = question(action, after, subject.what)
+        if subject.target.queries:  # groups or the whole filter: the case says how many and where
+            self.screen.run_worker(partial(self._measure, request, ask, verb, subject.single), thread=True,
+                                   group="decision-impact", exit_on_error=False)
         else:
-            self._submit(request, verb, subject.single)
+            self.measured(request, rows_impact(subject.rows, action), ask, verb, subject.single)
+
+    def _measure(self, request: DecisionRequest, ask: str, verb: str, single: bool) -> None:
+        """In a worker: what a group decision would touch, then back to the screen."""
+        target, app = request.target, self.screen.app
+        try:
+            impact = self.screen.triage.reader.case().triage.impact(request.action, target.ids, target.queries)
+        except Exception as err:  # a locked or damaged file: say so, decide nothing
+            app.call_from_thread(self.screen.notify, f"Not saved: {err}", title="Decision failed", severity="error")
+            return
+        app.call_from_thread(self.measured, request, impact, ask, verb, single)
+
+    def measured(self, request: DecisionRequest, impact: Impact, ask: str, verb: str, single: bool) -> None:
+        """Submit, ask first (a big decision, many files), or say there is nothing to decide."""
+        if impact.findings == 0:
+            self.screen.notify("Nothing to decide: no findings match", timeout=3)
+            return
+        request = dataclasses.replace(request, target=dataclasses.replace(request.target, size_hint=impact.findings))
+        if needs_asking(impact, self.screen.triage.confirm_above):
+            self.screen.app.push_screen(
+                ConfirmDialog(ask, impact_lines(impact, request.action, request.after)),
+                lambda yes: self._submit(request, verb, single) if yes else None)
+        else:
+            self._submit(request, verb, single)
 
     def decide_status(self, status: str) -> None:
         self.decide(Action.STATUS, status, STATUS_VERB[Status(status)])
@@ -222,9 +290,24 @@ class DecisionController:
     def progressed(self, message: DecisionWriter.DecisionProgressed) -> None:
         self.progress = f"{message.label}: {message.done:,}/{message.total:,}"
 
-    def failed(self, message: DecisionWriter.DecisionFailed) -> None:
+    def failed(self, message: DecisionWriter.DecisionFailed) -> bool:
+        """Say why; True when the rows must be read again (another window decided them meanwhile)."""
         self.progress = ""
+        if message.conflict:
+            self.view.groups.invalidate()
+            self.screen.notify(message.error, title="Changed in another window", severity="warning", timeout=10)
+            return True
         self.screen.notify(f"Not saved: {message.error}", title="Decision failed", severity="error", timeout=8)
+        return False
+
+
+def question(action: Action, after: str | None, what: str) -> str:
+    """``Confirm 741 findings in folder hr?``: the decision asked about, in the imperative."""
+    if action is Action.STATUS:
+        return f"{ASK[Status(after)]} {what}?"
+    if action is Action.SEVERITY:
+        return f"Set severity {after} on {what}?"
+    return f"Add this note to {what}?"
 
 
 def _sentence(text: str) -> str:

@@ -49,8 +49,12 @@ class GroupCache:
                 self._entries.popitem(last=False)
 
     def compute(self, query: FindingQuery, by: str,
-                run: Callable[[], Sequence[FindingGroup]]) -> Sequence[FindingGroup]:
-        """The fresh groups, computing them with ``run`` unless another thread already is (then wait)."""
+                run: Callable[[], dict[str, Sequence[FindingGroup]]]) -> Sequence[FindingGroup]:
+        """The fresh groups, computing them with ``run`` unless another thread already is (then wait).
+
+        ``run`` returns the grouping asked for and any other the same pass gave (file and folder):
+        those are kept too.
+        """
         key = self.key(query, by)
         with self._lock:
             entry = self._entries.get(key)
@@ -65,9 +69,10 @@ class GroupCache:
             found = self.get(query, by)
             return found[0] if found is not None else run()
         try:
-            groups = run()
-            self.put(query, by, groups, epoch)
-            return groups
+            computed = run()
+            for other, groups in computed.items():
+                self.put(query, other, groups, epoch)
+            return computed[by]
         finally:
             with self._lock:
                 self._inflight.pop(key).set()

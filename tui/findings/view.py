@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 
 from spill.case import Case
+from spill.case.triage import sort_groups
 from spill.model import GROUP_BY, SORTS, Finding, FindingGroup, FindingQuery
 from tui.findings.group_cache import GroupCache
 from tui.findings.selection import Selection
@@ -30,6 +31,7 @@ class FindingsView:
         self.open_group: FindingGroup | None = None
         self.selection = Selection()
         self.groups = GroupCache()
+        self._order_memo: tuple[Sequence[FindingGroup], tuple[str, bool], Sequence[FindingGroup]] | None = None
 
     @property
     def in_groups(self) -> bool:
@@ -90,19 +92,29 @@ class FindingsView:
             groups, fresh = found
 
             def cached(offset: int, limit: int) -> tuple[Sequence[FindingGroup], int]:
-                return groups[offset:offset + limit], len(groups)
+                ordered = self._ordered(groups, query)
+                return ordered[offset:offset + limit], len(ordered)
 
             return cached, not fresh
 
         def compute(offset: int, limit: int) -> tuple[Sequence[FindingGroup], int]:
-            rows = self.compute_groups(query, by)
+            rows = self._ordered(self.compute_groups(query, by), query)
             return rows[offset:offset + limit], len(rows)
 
         return compute, False
 
+    def _ordered(self, groups: Sequence[FindingGroup], query: FindingQuery) -> Sequence[FindingGroup]:
+        """``groups`` in the filter's sort order, sorted once per list and order (pages ask again and again)."""
+        memo = self._order_memo
+        if memo is not None and memo[0] is groups and memo[1] == (query.sort, query.descending):
+            return memo[2]
+        ordered = sort_groups(groups, query.sort, query.descending)
+        self._order_memo = (groups, (query.sort, query.descending), ordered)
+        return ordered
+
     def compute_groups(self, query: FindingQuery, by: str) -> Sequence[FindingGroup]:
         """The fresh groups of ``query`` by ``by`` (cached; run in a worker)."""
-        return self.groups.compute(query, by, lambda: self.case().triage.groups(query, by))
+        return self.groups.compute(query, by, lambda: self.case().triage.groupings(query, by))
 
     def prefetch(self, query: FindingQuery, cancelled: Callable[[], bool]) -> None:
         """Group this filter's findings in the background, so ``g`` answers at once (run in a worker)."""
@@ -116,11 +128,13 @@ class FindingsView:
         return self.in_groups and by == self.group_by and GroupCache.key(query, "") == GroupCache.key(self.query, "")
 
     # ---------------------------------------------------------------- status
-    def status_line(self, total: int | None, known: int, progress: str) -> str:
+    def status_line(self, total: int | None, known: int, progress: str, loading: bool = False) -> str:
         """``51 findings · sort severity · 3 selected``: what the table beneath the filter holds."""
         count = "…" if total is None and known <= 1 else (f"{total:,}" if total is not None else f"{known - 1:,}+")
         one = total == 1
-        if self.in_groups:
+        if self.in_groups and loading and known == 0:  # a cold grouping: a pass over every match
+            parts = [f"grouping the findings by {self.group_by}…"]
+        elif self.in_groups:
             parts = [f"{count} group{'' if one else 's'} by {self.group_by}"]
         else:
             parts = [f"{count} finding{'' if one else 's'}"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -83,20 +84,23 @@ class SeverityDialog(ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question before a very large decision."""
+    """A yes/no question before a large decision, with what it will change."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", tooltip="Go ahead"),
         Binding("n,escape", "answer(False)", "No", tooltip="Do nothing"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, details: Sequence[str] = ()) -> None:
         super().__init__()
         self.question = question
+        self.details = list(details)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(fmt.plain(self.question), classes="dialog-title")
+            if self.details:
+                yield Label(fmt.lines(self.details), id="confirm-details", classes="dialog-details")
             yield Label("y yes · n no", classes="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:
@@ -127,4 +131,54 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PathDialog(ModalScreen[str | None]):
+    """Where to write a file: Enter writes, Escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without writing anything"),
+    ]
+
+    def __init__(self, title: str, default: str, hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.default = default
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(fmt.plain(self.title_text), classes="dialog-title")
+            yield Input(self.default, id="path-input")
+            yield Label(fmt.plain(f"{self.hint + ' · ' if self.hint else ''}enter writes (0600) · escape cancels"),
+                        classes="dialog-hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class InfoDialog(ModalScreen[None]):
+    """A verdict to read (verify): enter or escape closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,enter,q", "close", "Close", tooltip="Close and go back"),
+    ]
+
+    def __init__(self, title: str, lines: Sequence[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = list(lines)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(fmt.plain(self.title_text), classes="dialog-title")
+            yield Label(fmt.lines(self.lines), id="info-lines", classes="dialog-details")
+            yield Label("enter or escape closes", classes="dialog-hint")
+
+    def action_close(self) -> None:
         self.dismiss(None)

@@ -20,13 +20,17 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
+from spill.case.store import Store
+from spill.errors import CaseInterrupted
 from spill.model import GROUP_BY, SORTS, FindingGroup, FindingQuery
 from tui import modes
+from tui.filtering import FILTER_KEYS, Vocabulary
 from tui.findings.deciding import DecisionController
 from tui.findings.reveal import Reveal
 from tui.findings.view import FindingsView
 from tui.format import plain
 from tui.screens.base import TriageScreen
+from tui.watch import CaseChanged
 from tui.widgets.columns import finding_columns, group_columns
 from tui.widgets.detail import DetailPane
 from tui.widgets.filter_bar import FilterBar
@@ -34,20 +38,22 @@ from tui.widgets.virtual_table import VirtualTable
 from tui.writer import DecisionWriter
 
 REGROUP_AFTER = 2.0  # seconds after the last decision before the cached groups are re-counted
+PREFETCH_AFTER = 0.3  # seconds a filter's rows are shown before its groups are computed behind them
 
 
 class FindingsScreen(TriageScreen):
     MODE = modes.FINDINGS
     CSS_PATH = "findings.tcss"
-    AUTO_FOCUS = "VirtualTable"
+    AUTO_FOCUS = "#findings-table"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "decide('confirmed')", "Confirm", tooltip="Confirm: a real exposure (row, selection or group)"),
-        Binding("x", "decide('false_positive')", "False +", tooltip="False positive: not sensitive data"),
+        Binding("x", "decide('false_positive')", "False positive", tooltip="False positive: not sensitive data"),
         Binding("i", "decide('ignored')", "Ignore", tooltip="Ignore: real but out of scope (public, test data)"),
-        Binding("o", "decide('open')", "Reopen", tooltip="Reopen: back to undecided"),
+        Binding("o", "decide('open')", "Reopen", show=False, tooltip="Reopen: back to undecided"),
         Binding("slash", "filter", "Filter", key_display="/",
-                tooltip="Edit the filter: type: cat: status: sev: path: sort: and free text"),
+                tooltip=f"Edit the filter: {' '.join(k.name + ':' for k in FILTER_KEYS)} and free text (help lists"
+                        " them all)"),
         Binding("g", "cycle_group", "Group", tooltip=f"Group by {', '.join(GROUP_BY)}, or not at all"),
         Binding("u", "undo", "Undo", tooltip="Undo the last decision (the undo is logged too)"),
         Binding("U,ctrl+r", "redo", "Redo", show=False, tooltip="Redo the last undone decision"),
@@ -60,7 +66,7 @@ class FindingsScreen(TriageScreen):
                 tooltip="Select this row and the next"),
         Binding("shift+up", "extend_select(-1)", "Select up", show=False, tooltip="Select this row and the one above"),
         Binding("V", "select_range", "Select range", show=False,
-                tooltip="Select every row from the last one selected with space to the cursor"),
+                tooltip="Select every row from the last one selected with space to the cursor (or start a range)"),
         Binding("A", "select_all", "Select all", show=False,
                 tooltip="Select everything the filter matches (press again to clear)"),
         Binding("enter", "open", "Open", show=False,
@@ -68,7 +74,9 @@ class FindingsScreen(TriageScreen):
         Binding("escape", "back", "Back", show=False,
                 tooltip="Shrink the detail pane, clear the selection, go back to the groups or to People"),
         Binding("S", "cycle_sort", "Sort", show=False,
-                tooltip=f"Sort by {', '.join(SORTS[:-1])} or {SORTS[-1]}"),
+                tooltip=f"Sort by {', '.join(SORTS[:-1])} or {SORTS[-1]} (groups too; sort:-severity reverses)"),
+        Binding("tab", "focus_detail", "Detail pane", show=False,
+                tooltip="Move into the detail pane to scroll it; tab or escape goes back to the table"),
     ]
 
     @dataclass
@@ -77,8 +85,8 @@ class FindingsScreen(TriageScreen):
         by: str
 
     @dataclass
-    class EntityTypesLoaded(Message):
-        types: list[str]
+    class VocabularyLoaded(Message):
+        known: Vocabulary
 
     def __init__(self) -> None:
         super().__init__(id="findings-screen")
@@ -86,6 +94,8 @@ class FindingsScreen(TriageScreen):
         self.decisions = DecisionController(self)
         self.reveal = Reveal(self)
         self._regroup: Timer | None = None
+        self._prefetching: Store | None = None  # the connection a background grouping runs on
+        self._prefetch_soon: Timer | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -120,7 +130,7 @@ class FindingsScreen(TriageScreen):
         return self.query_one(DetailPane)
 
     def on_mount(self) -> None:
-        self.load_entity_types()
+        self.load_vocabulary()
         self.show_view()
 
     def on_screen_suspend(self) -> None:
@@ -171,10 +181,33 @@ class FindingsScreen(TriageScreen):
         if self.view.shows_groups_of(message.query, message.by):
             self.load_groups(self.groups_table.cursor, keep_rows=True)
 
-    @work(thread=True, exclusive=True, group="group-prefetch")
     def prefetch_groups(self, query: FindingQuery) -> None:
+        """Group this filter's findings behind the screen once the analyst rests on it; a grouping still
+        running for an older filter is stopped (SQLite's interrupt): on 10^6 findings they would pile up
+        and slow every filter typed after."""
+        self.stop_prefetch()
+        self._prefetch_soon = self.set_timer(PREFETCH_AFTER, lambda: self._prefetch(query))
+
+    def stop_prefetch(self) -> None:
+        if self._prefetch_soon is not None:
+            self._prefetch_soon.stop()
+            self._prefetch_soon = None
+        running, self._prefetching = self._prefetching, None
+        if running is not None:
+            running.interrupt()
+
+    @work(thread=True, exclusive=True, group="group-prefetch")
+    def _prefetch(self, query: FindingQuery) -> None:
         worker = get_current_worker()
-        self.view.prefetch(query, lambda: worker.is_cancelled)
+        case = self.triage.reader.case()
+        self._prefetching = case.store
+        try:
+            self.view.prefetch(query, lambda: worker.is_cancelled)
+        except CaseInterrupted:
+            pass  # a newer filter came: its own prefetch follows
+        finally:
+            if self._prefetching is case.store:
+                self._prefetching = None
 
     def regroup_soon(self) -> None:
         """Re-count the groups a little after the last decision (a burst of keys costs one pass)."""
@@ -188,12 +221,13 @@ class FindingsScreen(TriageScreen):
 
         self._regroup = self.set_timer(REGROUP_AFTER, regroup)
 
-    @work(thread=True, group="entity-types")
-    def load_entity_types(self) -> None:
-        self.post_message(self.EntityTypesLoaded(self.triage.reader.case().triage.entity_types()))
+    @work(thread=True, group="vocabulary")
+    def load_vocabulary(self) -> None:
+        triage = self.triage.reader.case().triage
+        self.post_message(self.VocabularyLoaded(Vocabulary(tuple(triage.entity_types()), tuple(triage.clients()))))
 
-    def on_findings_screen_entity_types_loaded(self, message: EntityTypesLoaded) -> None:
-        self.query_one(FilterBar).set_entity_types(message.types)
+    def on_findings_screen_vocabulary_loaded(self, message: VocabularyLoaded) -> None:
+        self.query_one(FilterBar).set_vocabulary(message.known)
 
     # ------------------------------------------------------------------ detail pane and status line
     @on(VirtualTable.CursorMoved)
@@ -224,7 +258,7 @@ class FindingsScreen(TriageScreen):
     def update_status(self) -> None:
         table = self.table
         self.query_one("#status-line", Static).update(  # plain text: a group's label is data
-            plain(self.view.status_line(table.total, table.known, self.decisions.progress)))
+            plain(self.view.status_line(table.total, table.known, self.decisions.progress, table.is_loading)))
 
     # ------------------------------------------------------------------ navigation
     def action_filter(self) -> None:
@@ -232,6 +266,7 @@ class FindingsScreen(TriageScreen):
 
     @on(FilterBar.FilterSubmitted)
     def filter_submitted(self, message: FilterBar.FilterSubmitted) -> None:
+        self.stop_prefetch()
         self.show_query(message.query)
         self.table.focus()
 
@@ -255,8 +290,16 @@ class FindingsScreen(TriageScreen):
         elif not self.view.in_groups:
             self.toggle_class("-detail-max")
 
+    def action_focus_detail(self) -> None:
+        if self.detail.has_focus:
+            self.table.focus()
+        else:
+            self.detail.focus()
+
     def action_back(self) -> None:
-        if self.has_class("-detail-max"):
+        if self.detail.has_focus:
+            self.table.focus()
+        elif self.has_class("-detail-max"):
             self.remove_class("-detail-max")
         elif self.view.selection:
             self.view.selection.clear()
@@ -305,7 +348,11 @@ class FindingsScreen(TriageScreen):
 
     def action_select_range(self) -> None:
         table, anchor = self.table, self.view.selection.anchor
-        lo, hi = sorted((anchor if anchor is not None else 0, table.cursor))
+        if anchor is None:  # no range started: it starts here
+            self.view.selection.anchor = table.cursor
+            self.notify("The range starts here: move, then V selects every row between", timeout=3)
+            return
+        lo, hi = sorted((anchor, table.cursor))
         rows = table.cached_rows(lo, hi)
         if rows is None:
             table.fetch_range(lo, hi)  # answers with RangeFetched
@@ -325,6 +372,9 @@ class FindingsScreen(TriageScreen):
 
     def action_select_all(self) -> None:
         selection = self.view.selection
+        if not selection.everything and self.table.known == 0:
+            self.notify("Nothing matches the filter: nothing to select", timeout=3)
+            return
         everything = not selection.everything
         selection.clear()
         selection.everything = everything
@@ -364,8 +414,18 @@ class FindingsScreen(TriageScreen):
         self.update_status()
 
     def on_decision_writer_decision_failed(self, message: DecisionWriter.DecisionFailed) -> None:
-        self.decisions.failed(message)
+        if self.decisions.failed(message):
+            self.reload_rows()
+            self.show_detail(keep_revealed=False)
         self.update_status()
+
+    def case_changed(self, message: CaseChanged) -> None:
+        """Another window decided: the rows, the groups and the detail pane are read again."""
+        self.view.groups.invalidate()
+        self.reload_rows()
+        if self.view.in_groups:
+            self.refresh_groups(self.view.query, self.view.group_by)
+        self.show_detail(keep_revealed=False)
 
     def on_reveal_value_read(self, message: Reveal.ValueRead) -> None:
         self.reveal.read(message)

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from tui.filtering import FILTER_KEYS, FREE_TEXT
 from tui.screens.base import TriageScreen
 
 
@@ -43,6 +44,19 @@ def bindings_table(app: App[object], title: str, bindings: Iterable[Binding]) ->
     return Group(Text(title, style="bold reverse"), table, Text(""))
 
 
+def filter_table() -> RenderableType:
+    """The filter language, from the one list the parser reads (tui.filtering.FILTER_KEYS)."""
+    table = Table(box=None, padding=(0, 1, 0, 0), expand=True, show_header=False)
+    table.add_column("key", no_wrap=True, style="bold", min_width=9)
+    table.add_column("takes", ratio=1)
+    table.add_column("e.g.", no_wrap=True, style="dim")
+    for key in FILTER_KEYS:
+        table.add_row(", ".join(f"{s}:" for s in key.spellings), key.takes, key.example)
+    table.add_row("text", FREE_TEXT, "gmail")
+    title = "The filter (/ on the Findings screen): terms AND together, comma-separated values OR"
+    return Group(Text(title, style="bold reverse"), table, Text(""))
+
+
 def help_sections(app: App[object], screen: Screen[object], others: Sequence[type[TriageScreen]]
                   ) -> list[RenderableType]:
     """Sections: the focused widget, this screen, everywhere (the app), then the other screens."""
@@ -52,16 +66,16 @@ def help_sections(app: App[object], screen: Screen[object], others: Sequence[typ
         if isinstance(node, App):
             title = "Everywhere"
         elif node is screen:
-            name = screen.MODE.title if isinstance(screen, TriageScreen) else type(screen).__name__
-            title = f"This screen ({name})"
-        else:
-            title = f"{node.__class__.__name__} (when focused)"
+            title = f"This screen ({screen.MODE.title})" if isinstance(screen, TriageScreen) else "This screen"
+        else:  # a widget's own keys, named for what it is to the analyst, never its class
+            title = getattr(node, "HELP_TITLE", "In the focused list")
         # one row per binding, with all of its keys, in declaration order
         entry = by_node.setdefault(id(node), (title, []))
         if active.binding not in entry[1] and not any(b.action == active.binding.action for b in entry[1]):
             entry[1].append(_merge_keys(node.__class__, active.binding, key))
     order = sorted(by_node.values(), key=lambda e: (e[0] == "Everywhere", e[0].startswith("This") is False))
     sections = [bindings_table(app, title, bindings) for title, bindings in order]
+    sections.append(filter_table())
     for cls in others:
         if isinstance(screen, cls):
             continue

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
@@ -17,13 +19,26 @@ from textual.widgets import Static
 from spill.case import Case
 from spill.model import Finding, FindingDetail, FindingGroup, FindingQuery, Status
 from tui import format as fmt
-from tui.widgets.filter_bar import format_filter
+from tui.filtering import format_filter
 
 SETTLE = 0.04  # seconds the cursor rests on a row before the pane reads the case (held keys read once)
 
 
-class DetailPane(VerticalScroll, can_focus=False):
-    """The finding or group under the table's cursor, read in a worker; ``case`` gives the thread's connection."""
+class DetailPane(VerticalScroll, can_focus=True):
+    """The finding or group under the table's cursor, read in a worker; ``case`` gives the thread's connection.
+
+    ``tab`` from the table focuses it, to scroll through a long history or the rest of the file.
+    """
+
+    HELP_TITLE = "In the detail pane"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "scroll_up", "Scroll up", show=False, tooltip="Scroll the detail pane up a line"),
+        Binding("down", "scroll_down", "Scroll down", show=False, tooltip="Scroll the detail pane down a line"),
+        Binding("pageup", "page_up", "Page up", show=False, tooltip="Scroll the detail pane up a page"),
+        Binding("pagedown", "page_down", "Page down", show=False, tooltip="Scroll the detail pane down a page"),
+        Binding("home", "scroll_home", "Top", show=False, tooltip="Scroll to the top of the detail pane"),
+        Binding("end", "scroll_end", "Bottom", show=False, tooltip="Scroll to the end of the detail pane"),
+    ]
 
     @dataclass
     class FindingLoaded(Message):
@@ -135,7 +150,7 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
         out.add("value", Text.assemble(fmt.plain(f.preview or "—"), ("   r reveals the raw value (logged)", "dim")
                                          if f.fingerprint else ("", "")))
     if f.client or f.signals:
-        out.add("client", Text.assemble(fmt.plain(f.client or "(unknown lab)"),
+        out.add("client", Text.assemble(fmt.plain(fmt.client(f.client)),
                                         (fmt.printable(f"  signals: {'; '.join(f.signals)}"), "dim")))
     if f.note:
         out.add("note", fmt.plain(f.note, style="italic"))
@@ -161,15 +176,18 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
         out.add("history", lines)
     else:
         out.add("history", Text("no decisions yet", style="dim"))
-    if d.same_file:
+    if d.same_file or d.same_file_before:
         lines = Text()
-        for i, s in enumerate(d.same_file):
-            if i:
+        if d.same_file_before:
+            lines.append(f"{d.same_file_before:,} before this one; the next:" if d.same_file
+                         else f"{d.same_file_before:,} before this one, none after", style="dim")
+        for s in d.same_file:
+            if lines:
                 lines.append("\n")
             lines.append_text(fmt.severity(s.severity))
             lines.append(fmt.printable(f" {s.entity_type} {s.preview or ''} {fmt.location(s.location, s.line)} "))
             lines.append_text(fmt.status(s.status))
-        more = d.same_file_total - len(d.same_file)
+        more = d.same_file_total - d.same_file_before - len(d.same_file)
         if more > 0:
             lines.append(f"\n… and {more:,} more in this file", style="dim")
         out.add("same file", lines)
@@ -177,6 +195,7 @@ def render_finding(d: FindingDetail, revealed: str | None) -> Text:
 
 
 def render_group(g: FindingGroup, members: list[Finding], statuses: dict[str, int], what: str) -> Text:
+    """A group: how its members stand and the first few of them."""
     head = Text.assemble(fmt.severity(g.worst), " ", (f"{g.count:,} findings", "bold"),
                          f" share this {g.by}", (fmt.printable(f"  {what}"), "dim"))
     out = fmt.Lines(head)

@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from spill.inert import terminal as printable
+from tui.format import crop_path
 
 Fetch = Callable[[int, int], tuple[Sequence[Any], int | None]]
 """fetch(offset, limit) → (rows, total or None); runs in a worker thread."""
@@ -43,11 +44,46 @@ class Column:
     width: int | None = None  # None: share what the fixed columns leave
     justify: Literal["left", "right"] = "left"
     min_width: int = 8
-    crop_left: bool = False  # paths: keep the file name, drop the start
+    max_width: int | None = None  # a shared column grows no wider (None: takes what is left)
+    weight: int = 1  # its share of the room beyond every column's minimum
+    path: bool = False  # a path: the file name stays whole, folders give way first
+    hide_below: int = 0  # hidden when the table is narrower than this
+
+
+def column_widths(columns: Sequence[Column], width: int) -> list[int]:
+    """Each column's width in a table ``width`` cells wide (0: hidden), one space between shown columns.
+
+    Fixed columns keep their width; the others start at their minimum and share the room left by
+    weight up to their maximum; whatever remains goes to the columns without a maximum.
+    """
+    shown = [c.hide_below <= width for c in columns]
+    out = [(c.width if c.width is not None else c.min_width) if on else 0 for c, on in zip(columns, shown, strict=True)]
+    spare = width - sum(out) - max(0, sum(shown) - 1)
+    flexible = [i for i, c in enumerate(columns) if shown[i] and c.width is None]
+    while spare > 0:
+        growing = [i for i in flexible if columns[i].max_width is None or out[i] < (columns[i].max_width or 0)]
+        if not growing:
+            break
+        total = sum(columns[i].weight for i in growing)
+        given = 0
+        for i in growing:
+            share = max(1, spare * columns[i].weight // total)
+            limit = columns[i].max_width
+            share = min(share, spare - given, (limit - out[i]) if limit is not None else share)
+            out[i] += share
+            given += share
+            if given >= spare:
+                break
+        spare -= given
+        if given == 0:
+            break
+    return out
 
 
 class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     """Rows from ``fetch`` pages, a cursor, row marks; mouse optional."""
+
+    HELP_TITLE = "In the table"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, tooltip="Move the cursor up one row"),
@@ -332,23 +368,17 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     # ------------------------------------------------------------------ drawing
     def _widths(self, width: int) -> list[int]:
-        fixed = sum(c.width for c in self.columns if c.width is not None)
-        flex = [c for c in self.columns if c.width is None]
-        gaps = len(self.columns) - 1
-        spare = max(0, width - fixed - gaps)
-        out = []
-        for column in self.columns:
-            if column.width is not None:
-                out.append(column.width)
-            else:
-                out.append(max(column.min_width, spare // len(flex)))
-        return out
+        return column_widths(self.columns, width)
 
     def _line(self, cells: list[Cell], widths: list[int], style: Style) -> list[Segment]:
         segments: list[Segment] = []
-        for i, (cell, width, column) in enumerate(zip(cells, widths, self.columns, strict=True)):
-            if i:
+        first = True
+        for cell, width, column in zip(cells, widths, self.columns, strict=True):
+            if not width:
+                continue  # a column hidden at this width
+            if not first:
                 segments.append(Segment(" ", style))
+            first = False
             if isinstance(cell, Text):
                 text = cell.copy()
                 text.truncate(width, overflow="ellipsis")
@@ -362,10 +392,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 plain = printable(cell)  # data: control characters shown, never sent to the terminal
                 if cell_len(plain) > width:
-                    if column.crop_left:
-                        plain = "…" + plain[-max(0, width - 1):] if width > 1 else plain[-width:]
-                    else:
-                        plain = set_cell_size(plain, max(0, width - 1)) + "…"
+                    plain = crop_path(plain, width) if column.path else set_cell_size(plain, max(0, width - 1)) + "…"
                 pad = " " * (width - cell_len(plain))
                 segments.append(Segment(pad + plain if column.justify == "right" else plain + pad, style))
         return segments
@@ -393,5 +420,5 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._request(self._page_of(index))
             ph = style + self.get_component_rich_style("virtual-table--placeholder")
             return Strip([Segment("  …", ph)]).adjust_cell_length(width, ph)
-        cells = [column.render(row) for column in self.columns]
+        cells = [column.render(row) if w else "" for column, w in zip(self.columns, widths, strict=True)]
         return Strip(self._line(cells, widths, style)).adjust_cell_length(width, style)
