@@ -71,7 +71,8 @@ async def _settle(pilot: Pilot[None], ready: Callable[[TriageApp], bool]) -> Non
     assert isinstance(app, TriageApp)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        busy = [w for w in app.workers if w.group not in ("decision-writer", "case-watcher") and not w.is_finished]
+        busy = [w for w in app.workers if w.group not in ("decision-writer", "case-watcher", "scan-watch")
+                and not w.is_finished]
         loading = any(getattr(t, "is_loading", False) for t in app.screen.query("VirtualTable") if t.display)
         if ready(app) and not busy and not loading:
             break

@@ -343,7 +343,7 @@ def discard_unstarted_case(case: Path) -> bool:
             counts = opened.reports.counts()
     except (SpillError, OSError, sqlite3.Error):
         return False
-    written = sum(counts["files"].values()) + counts["findings"]
+    written = counts["files"].total + counts["files"].member_total + counts["findings"]
     if written:
         return False
     for path in (case, key_path(case), Path(f"{case}-wal"), Path(f"{case}-shm")):

@@ -91,6 +91,7 @@ class CaseCommands:
 
     def export(self, scope: outputs.Scope, fmt: outputs.ExportFormat) -> None:
         query = self.current_query()
+        assert self.app.case_path is not None  # the commands are listed only with a case open
         default = outputs.default_path(self.app.case_path, "confirmed" if scope == "confirmed" else "export", fmt)
         from tui.filtering import format_filter
 
@@ -113,6 +114,7 @@ class CaseCommands:
                 self.app.run_worker(partial(self._report, fmt, Path(path)), thread=True, group="report",
                                     exit_on_error=False)
 
+        assert self.app.case_path is not None
         self.app.push_screen(PathDialog(f"Write the report ({fmt}) to",
                                         str(outputs.default_path(self.app.case_path, "report", fmt))), chosen)
 
@@ -154,10 +156,14 @@ class SpillCommands(Provider):
         return cast("TriageApp", self.app)
 
     async def discover(self) -> Hits:
+        if self.triage.case_path is None:
+            return  # the start screen: no case to export, report or verify yet
         for name, help_text, run in self.triage.case_commands.listed():
             yield DiscoveryHit(name, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        if self.triage.case_path is None:
+            return
         matcher = self.matcher(query)
         for name, help_text, run in self.triage.case_commands.listed():
             score = max(matcher.match(name), matcher.match(help_text) * 0.5)

@@ -137,10 +137,11 @@ def last_scan(overview: CaseOverview, elsewhere: Sequence[int] = ()) -> Text:
     text.append(state, style="bold")
     when = (scan.finished_at or scan.started_at)[:16].replace("T", " ")
     text.append(f"  {when} UTC\n", style="dim")
-    files = sum(overview.files.values())
-    text.append("files   ", style="dim")
-    text.append(f"{files:,} recorded · {overview.files.get('error', 0):,} failed · "
-                f"{overview.files.get('skipped', 0):,} skipped\n")
+    files, members = sum(overview.files.values()), sum(overview.members.values())
+    text.append("files   ", style="dim")  # files in the share, members apart: as the Overview counts them
+    text.append(f"{files:,}" + (f" (+{members:,} inside archives/mail)" if members else "")
+                + f" recorded · {overview.files.get('error', 0):,} failed · {overview.files.get('skipped', 0):,}"
+                " skipped\n")
     text.append("found   ", style="dim")
     text.append(f"{overview.findings:,} findings\n", style="bold")
     options = scan.options
