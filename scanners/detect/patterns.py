@@ -34,6 +34,7 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from scanners.detect.inline_label import InlineLabelRecognizer
 from scanners.detect.labels import EMPTY_VALUES, HeaderLabels, LabelledRule, context_words
+from scanners.detect.literals import required_literals
 from scanners.detect.prefilter import Prefilter
 from scanners.detect.recognizers import VALIDATED, recognizer_class
 from scanners.detect.rule_pattern import RulePatternRecognizer
@@ -89,6 +90,7 @@ class _Runner:
     context_words: tuple[frozenset[str], ...] = ()  # each context word's tokens: the cheap text gate
     windowed: bool = False  # a YAML-pattern recognizer: in a long text, run only near its anchors
     adjacent_re: re.Pattern[str] | None = None  # a context word ending just before the value
+    literals: frozenset[str] | None = None  # every match holds one of these (case-folded); None: no gate
 
 
 @dataclass(slots=True)
@@ -126,6 +128,17 @@ def _adjacent_regex(words: Sequence[str]) -> re.Pattern[str] | None:
         return None
     return re.compile(alternation + r"(?:[\s.:#=()\-\u2013\u2014]|(?<![a-z0-9])(?:no|nr|num|number)(?![a-z0-9]))*$")
 
+
+
+def _pattern_literals(recognizer: RulePatternRecognizer) -> frozenset[str] | None:
+    """Literals one of which every match of any of the recognizer's patterns holds (None: some pattern has none)."""
+    found: set[str] = set()
+    for pattern in recognizer.patterns:
+        literals = required_literals(pattern.regex)
+        if literals is None:
+            return None
+        found |= literals
+    return frozenset(found)
 
 
 def _rank_score(c: _Candidate) -> float:
@@ -180,6 +193,8 @@ class PatternDetector:
             runner.context_words = tuple(
                 frozenset(_TOKEN.findall(w.lower())) for w in runner.rule.context if _TOKEN.findall(w.lower()))
             runner.windowed = isinstance(runner.recognizer, RulePatternRecognizer) and runner.anchors is not None
+            if isinstance(runner.recognizer, RulePatternRecognizer):
+                runner.literals = _pattern_literals(runner.recognizer)
             if runner.context_re is not None:
                 runner.adjacent_re = _adjacent_regex(runner.rule.context)
             self._runners.append(runner)
@@ -253,7 +268,13 @@ class PatternDetector:
             distinct = {id(h): h for h in headers if h is not None}.values()
             header_ctx: set[int] = set().union(*(h.context_hits for h in distinct))
             words: set[str] | None = None
+            folded: str | None = None
             for runner in runners:
+                if runner.literals is not None:
+                    if folded is None:
+                        folded = joined.casefold()
+                    if not any(lit in folded for lit in runner.literals):
+                        continue  # no match can be here: the words every match holds are not
                 if runner.needs_context and runner.order not in header_ctx:
                     if words is None:
                         words = set(_TOKEN.findall(joined.lower()))

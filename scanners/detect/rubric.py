@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from scanners.detect.literals import LiteralGate
 from scanners.detect.rubric_spec import RubricSpec
 from scanners.detect.rules import Rule
 from spill.model import DocumentDetection
@@ -29,6 +30,9 @@ class RubricClassifier:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = [(r, r.rubric) for r in rules if r.rubric is not None and r.enabled]
+        # a signal pattern is searched only in a text holding one of its literals (most documents hold few)
+        self.gates = [[LiteralGate([p.pattern for p in group.patterns]) for group in spec.signals]
+                      for _, spec in self.rules]
 
     def classify(self, text: str) -> DocumentDetection | None:
         """The best-scoring document verdict for ``text``, or None. A chat transcript (WhatsApp, IRC,
@@ -38,8 +42,9 @@ class RubricClassifier:
         units = chat_messages(text) or [text]
         best: DocumentDetection | None = None
         for unit in units:
-            for rule, spec in self.rules:
-                verdict = _classify(rule, spec, unit)
+            folded = unit.casefold()
+            for (rule, spec), gates in zip(self.rules, self.gates, strict=True):
+                verdict = _classify(rule, spec, unit, _Cues(spec, gates, unit, folded))
                 if verdict is not None and (best is None or verdict.score > best.score):
                     best = verdict
         return best
@@ -66,24 +71,42 @@ def chat_messages(text: str) -> list[str] | None:
     return [text[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def _classify(rule: Rule, spec: RubricSpec, text: str) -> DocumentDetection | None:
+class _Cues:
+    """The cues each signal group finds in one text, searched for once and only when asked for."""
+
+    def __init__(self, spec: RubricSpec, gates: list[LiteralGate], text: str, folded: str) -> None:
+        self.spec, self.gates, self.text, self.folded = spec, gates, text, folded
+        self.index = {group.name: i for i, group in enumerate(spec.signals)}
+        self._found: dict[int, list[str]] = {}
+
+    def of(self, i: int) -> list[str]:
+        found = self._found.get(i)
+        if found is None:
+            group = self.spec.signals[i]
+            found = []
+            for pattern, could_match in zip(group.patterns, self.gates[i].open_for(self.folded), strict=True):
+                m = pattern.search(self.text) if could_match else None
+                if m:
+                    found.append(" ".join(m.group(0).split())[:40])
+            self._found[i] = found
+        return found
+
+
+def _classify(rule: Rule, spec: RubricSpec, text: str, cues: _Cues) -> DocumentDetection | None:
+    # the groups a verdict requires first: most documents fire none of them, and then nothing else is searched
+    for alternatives in spec.requires:
+        if not any(cues.of(cues.index[name]) for name in alternatives):
+            return None
     hits: dict[str, list[str]] = {}
     total = 0.0
-    for group in spec.signals:
-        found: list[str] = []
-        for pattern in group.patterns:
-            m = pattern.search(text)
-            if m:
-                found.append(" ".join(m.group(0).split())[:40])
+    for i, group in enumerate(spec.signals):
+        found = cues.of(i)
         if found:
             hits[group.name] = found
             # more distinct cues in one group count, but less than a new kind of cue
             total += group.weight * min(2.0, 1.0 + 0.5 * (len(found) - 1))
     if total < spec.threshold:
         return None
-    for alternatives in spec.requires:
-        if not any(name in hits for name in alternatives):
-            return None
     client, client_signal = _client(spec, text)
     codename = _codename(spec, text)
     if client is None and codename is not None:
