@@ -34,7 +34,7 @@ from scanners.document import ScanTask
 from scanners.extract.base import Limits
 from scanners.pool import Failed, Finished, ProcessPool, Started, WorkerConfig
 from scanners.walk import Entry, sha256_file, walk
-from spill.case import Case
+from spill.case import Case, bulk
 from spill.errors import OutsideRoot, UsageError
 from spill.model import FileRecord, FileResult, FileStatus, KnownFile, file_id
 from spill.redact import Redactor
@@ -44,6 +44,7 @@ BATCH_FILES = 32  # small files travel to a worker together
 BATCH_BYTES = 4 * 1024 * 1024
 WRITE_EVERY_FILES = 200
 WRITE_EVERY_SECONDS = 1.0
+WRITER_CACHE_KIB = 64 * 1024  # SQLite page cache of the scan's writer: the indexes' hot pages stay in memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ class Progress:
     link_seconds: float = 0.0  # people linkage, both runs
     names_found: int = 0  # PERSON findings the names pass added
     names_seconds: float = 0.0
+    index_seconds: float = 0.0  # building the triage indexes a big scan deferred (spill.case.bulk)
     pausing: bool = False  # a pause was asked for: the files in hand are being finished
     paused: bool = False  # the scan ended on a pause (``--resume`` continues)
 
@@ -130,6 +132,7 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
                                           model_used=options.use_ner))
     state = Progress()
     jobs = options.jobs or os.cpu_count() or 1
+    case.store.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
     counter = threading.Thread(target=_count_share, args=(root, state), daemon=True)
     counter.start()
     redactor = Redactor(case.store.mask_key(), case.scans.known_words())
@@ -144,11 +147,13 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
         state.worker_peak_rss, state.workers_started = pool.peak_rss, pool.started
         pool.terminate()
         run.flush()
+        _restore_indexes(case, state)
         case.scans.finish(scan_id, "interrupted", _counts(state))
         raise
     pool.close()
     state.worker_peak_rss = pool.peak_rss
     state.workers_started = pool.started
+    _restore_indexes(case, state)
     if case.scans.redaction_pending():
         t0 = time.monotonic()
         state.remasked = case.scans.redact_stored(redactor)  # stored before a value's words became known
@@ -164,6 +169,12 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     case.scans.finish(scan_id, "finished", _counts(state))
     run.report()
     return ScanSummary(state, scan_id)
+
+
+def _restore_indexes(case: Case, state: Progress) -> None:
+    started = time.monotonic()
+    if case.scans.restore_indexes():
+        state.index_seconds = time.monotonic() - started
 
 
 def _people(case: Case, root: Path, scan_id: int, options: ScanOptions, jobs: int, state: Progress,
@@ -218,6 +229,9 @@ class _Run:
         self.tasks = self._tasks()
         self.walk_done = False
         self.taken_back = 0  # files a pause took back from the workers unscanned
+        # a scan that writes much more than the case holds builds the triage indexes at its end
+        self.defer_indexes_at = max(bulk.DEFER_AFTER, case.scans.finding_count() // 4)
+        self.indexes_deferred = False
 
     # ------------------------------------------------------------------- loop
     def loop(self) -> None:
@@ -396,6 +410,9 @@ class _Run:
             self.pending_members_of = [
                 p for p in self.pending_members_of if not any(r.file.path == p for r in self.pending)]
         if self.pending:
+            if not self.indexes_deferred and self.state.findings >= self.defer_indexes_at:
+                self.case.scans.defer_indexes()
+                self.indexes_deferred = True
             self.case.scans.write_results(self.pending, self.scan_id, self.rules_fp, self.options.store_values)
             self.pending = []
             self.changed = True
@@ -444,4 +461,5 @@ def _counts(state: Progress) -> dict[str, Any]:
             "worker_peak_rss_mib": round(state.worker_peak_rss / 2**20, 1), "workers_started": state.workers_started,
             "remasked": state.remasked, "remask_seconds": round(state.remask_seconds, 3),
             "people": state.people, "link_seconds": round(state.link_seconds, 3), "names_found": state.names_found,
-            "names_seconds": round(state.names_seconds, 3)}
+            "names_seconds": round(state.names_seconds, 3),
+            "index_seconds": round(state.index_seconds, 3)}

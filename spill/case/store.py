@@ -71,6 +71,7 @@ class Store:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._key = key
+        self._record_key: bytes | None = None  # derived from the case key on first use
         self._depth = 0
 
     # ----------------------------------------------------------------- opening
@@ -184,8 +185,10 @@ class Store:
         compares records, and a JSON object's path can hold a value (``$["bob@example.org"]``)."""
         if record is None or is_record_key(record):
             return record
-        key = hmac.new(self._key, b"spill: records", "sha256").digest()
-        digest = hashlib.blake2b(record.encode("utf-8", "surrogatepass"), key=key, digest_size=12).hexdigest()
+        if self._record_key is None:
+            self._record_key = hmac.new(self._key, b"spill: records", "sha256").digest()
+        digest = hashlib.blake2b(record.encode("utf-8", "surrogatepass"), key=self._record_key,
+                                 digest_size=12).hexdigest()
         return RECORD_KEY_MARK + digest
 
     # -------------------------------------------------------------------- meta
