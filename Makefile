@@ -12,9 +12,10 @@ SHARED ?= ../shared
 JOBS ?= 0
 
 SUPPLY_VENV := .venv-supply
+RAY_VENV := .venv-ray
 AIRGAP_PYTHON ?= python3
 
-.PHONY: install demo test lint eval eval-external eval-names eval-notify bench bench-tui screenshots report-check \
+.PHONY: install demo test test-ray lint eval eval-external eval-names eval-notify bench bench-tui screenshots report-check \
 	clean supply-tools bundle airgap-check sbom verify-model audit
 
 $(UV):
@@ -35,11 +36,18 @@ demo: install
 	$(SPILL) export $(OUT)/demo.db --people --format csv -o $(OUT)/demo-people.csv
 	@if [ -t 0 ] && [ -t 1 ]; then $(SPILL) triage $(OUT)/demo.db; else echo "(not a terminal: open the case with '$(SPILL) triage $(OUT)/demo.db')"; fi
 
-## make test: install and run the whole suite (first: uv.lock must agree with pyproject.toml; needs no network)
+## make test: install and run the whole suite (first: uv.lock must agree with pyproject.toml), then test-ray
 test: install
 	@$(UV) lock --check --offline --quiet || { echo "make test: uv.lock does not match pyproject.toml: run 'uv lock' and commit uv.lock" >&2; exit 1; }
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n 2 -q
+	$(MAKE) --no-print-directory test-ray
+
+## make test-ray: the Ray executor on a real Ray cluster on loopback, in its own environment with the ray extra
+## (.venv-ray: the laptop install stays without Ray; its first sync needs the package registry or uv's cache)
+test-ray: $(UV)
+	UV_PROJECT_ENVIRONMENT=$(RAY_VENV) $(UV) sync --frozen --extra ray --quiet
+	SPILL_REQUIRE_RAY=1 $(RAY_VENV)/bin/pytest tests/test_ray.py -q -p no:cacheprovider
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -104,4 +112,4 @@ audit: install supply-tools
 	$(VENV)/bin/python -m spill.supply.audit --uv $(UV)
 
 clean:
-	rm -rf $(OUT) .pytest_cache .ruff_cache build
+	rm -rf $(OUT) .pytest_cache .ruff_cache build $(RAY_VENV)

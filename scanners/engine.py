@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 import time
 from collections import Counter
@@ -31,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from scanners.document import ScanTask
+from scanners.executors import Executor
 from scanners.extract.base import Limits
-from scanners.pool import Failed, Finished, ProcessPool, Started, WorkerConfig
+from scanners.pool import Failed, Finished, Started, WorkerConfig
 from scanners.walk import Entry, sha256_file, walk
 from spill.case import Case, bulk
 from spill.errors import OutsideRoot, UsageError
@@ -58,6 +58,8 @@ class ScanOptions:
     trust_mtime: bool = False
     limits: Limits = field(default_factory=Limits)
     isolate: bool = False  # workers in network namespaces of their own (spill.isolation)
+    executor: str = "local"  # or "ray" (scanners.executors)
+    ray_address: str | None = None  # a running Ray cluster's HOST:PORT (None: a local Ray)
 
     def as_json(self) -> dict[str, Any]:
         from spill.isolation import isolation_mode
@@ -65,7 +67,8 @@ class ScanOptions:
         return {"root": str(self.root), "rules": [str(p) for p in self.rule_dirs], "jobs": self.jobs,
                 "ner": self.use_ner, "store_values": self.store_values, "resume": self.resume,
                 "trust_mtime": self.trust_mtime, "limits": dataclasses.asdict(self.limits),
-                "isolation": isolation_mode(self.isolate)}
+                "isolation": isolation_mode(self.isolate), "executor": self.executor,
+                "ray_address": self.ray_address}
 
 
 @dataclass
@@ -114,6 +117,19 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
              control: ScanControl | None = None) -> ScanSummary:
     """Scan ``options.root`` into ``case``. Raises KeyboardInterrupt after recording an interruption;
     a pause asked for through ``control`` returns with ``progress.paused`` set."""
+    from scanners.executors import open_executor
+
+    if not options.root.resolve().is_dir():
+        raise UsageError(f"cannot scan {options.root}: not a folder")
+    executor = open_executor(options.executor, options.ray_address)
+    try:
+        return _run_scan(case, options, progress, control, executor)
+    finally:
+        executor.close()
+
+
+def _run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], None] | None,
+              control: ScanControl | None, executor: Executor) -> ScanSummary:
     from scanners.detect.ner import model_version
     from scanners.detect.rules import load_rules, rules_fingerprint
     from spill import provenance
@@ -131,13 +147,13 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
     case.store.set_meta(provenance.record(rules_fp, isolation_mode(options.isolate), scan_id,
                                           model_used=options.use_ner))
     state = Progress()
-    jobs = options.jobs or os.cpu_count() or 1
+    jobs = options.jobs or executor.default_jobs()
     case.store.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
     counter = threading.Thread(target=_count_share, args=(root, state), daemon=True)
     counter.start()
     redactor = Redactor(case.store.mask_key(), case.scans.known_words())
-    pool = ProcessPool(WorkerConfig(options.rule_dirs, options.use_ner, options.limits, options.isolate,
-                                    case.store.mask_key()), jobs)
+    pool = executor.pool(WorkerConfig(options.rule_dirs, options.use_ner, options.limits, options.isolate,
+                                      case.store.mask_key()), jobs)
     pool.share_words(sorted(redactor.known))
     run = _Run(case, options, root, scan_id, rules_fp, pool, state, progress or (lambda p: None), redactor,
                control or ScanControl())
@@ -164,7 +180,7 @@ def run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], No
         run.report()
         return ScanSummary(state, scan_id)
     if run.changed or previous is None or previous.status != "finished":
-        _people(case, root, scan_id, options, jobs, state, progress or (lambda p: None))
+        _people(case, root, scan_id, options, jobs, state, progress or (lambda p: None), executor)
     state.finished = True
     case.scans.finish(scan_id, "finished", _counts(state))
     run.report()
@@ -178,7 +194,7 @@ def _restore_indexes(case: Case, state: Progress) -> None:
 
 
 def _people(case: Case, root: Path, scan_id: int, options: ScanOptions, jobs: int, state: Progress,
-            progress: Callable[[Progress], None]) -> None:
+            progress: Callable[[Progress], None], executor: Executor) -> None:
     """Link people, read the share again for the names learnt, and link what that found.
 
     A share that did not change keeps its people (this is not run on an unchanged re-scan).
@@ -196,7 +212,7 @@ def _people(case: Case, root: Path, scan_id: int, options: ScanOptions, jobs: in
         progress(state)
 
     config = WorkerConfig(options.rule_dirs, options.use_ner, options.limits, options.isolate, case.store.mask_key())
-    names = run_names_pass(case, root, scan_id, config, jobs, names_progress)
+    names = run_names_pass(case, root, scan_id, config, jobs, names_progress, executor.pool)
     state.names_found, state.names_seconds = names.found, names.seconds
     if names.found:
         started = time.monotonic()
@@ -210,7 +226,7 @@ class _Run:
     """The parent's loop: feed the pool, collect results, write in batches."""
 
     def __init__(self, case: Case, options: ScanOptions, root: Path, scan_id: int, rules_fp: str,
-                 pool: ProcessPool, state: Progress, progress: Callable[[Progress], None], redactor: Redactor,
+                 pool: Any, state: Progress, progress: Callable[[Progress], None], redactor: Redactor,
                  control: ScanControl) -> None:
         self.case, self.options, self.root, self.scan_id, self.rules_fp = case, options, root, scan_id, rules_fp
         self.pool, self.state, self.progress, self.redactor = pool, state, progress, redactor

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scanners.document import ScanTask
 from scanners.pool import Failed, Finished, ProcessPool, WorkerConfig
@@ -65,8 +66,10 @@ class NamesPassStats:
 
 
 def run_names_pass(case: Case, root: Path, scan_id: int, config: WorkerConfig, jobs: int,
-                   progress: Callable[[int, int], None] | None = None) -> NamesPassStats:
-    """Read every file not yet read with the current gazetteer; write what it found."""
+                   progress: Callable[[int, int], None] | None = None,
+                   pool_of: Callable[[WorkerConfig, int], Any] = ProcessPool) -> NamesPassStats:
+    """Read every file not yet read with the current gazetteer; write what it found. ``pool_of`` makes
+    the workers (the scan's executor: local processes or a Ray cluster)."""
     import time
 
     started = time.monotonic()
@@ -85,8 +88,7 @@ def run_names_pass(case: Case, root: Path, scan_id: int, config: WorkerConfig, j
             tasks.append(ScanTask(path, fs_path(root, path), sha or "", size, mtime))
         except OutsideRoot:  # a tampered case names a path outside the share: never read
             case.names.mark_read(path, digest)
-    pool = ProcessPool(dataclasses.replace(config, use_ner=False, names=gazetteer.payload()),
-                       jobs or os.cpu_count() or 1)
+    pool = pool_of(dataclasses.replace(config, use_ner=False, names=gazetteer.payload()), jobs or os.cpu_count() or 1)
     pool.share_words(case.scans.known_words())  # snippets are masked as the scan's are
     todo = list(reversed(tasks))
     outstanding = 0

@@ -56,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--isolate", action=argparse.BooleanOptionalAction, default=None,
                    help="run the workers in a network namespace of their own, so even native code cannot reach "
                         "a network (default: on where the OS allows it; --isolate insists)")
+    s.add_argument("--executor", choices=["local", "ray"], default="local",
+                   help="where the workers run: this machine's processes (default) or a Ray cluster "
+                        "(needs spill-triage[ray]; the share must be mounted at the same path on every node)")
+    s.add_argument("--ray-address", metavar="HOST:PORT",
+                   help="with --executor ray: the running cluster's head (ray start --head); the network guard "
+                        "allows this address and loopback, nothing else (default: a Ray of its own on loopback)")
     lim = s.add_argument_group("limits for hostile input")
     for option in LIMIT_OPTIONS:
         lim.add_argument(f"--{option.flag}", type=option.kind, metavar=option.metavar, help=option.help)
@@ -168,9 +174,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
         from spill.model_integrity import verified_data_dir
 
         verified_data_dir()  # a tampered model refuses the scan here, in one line
+    if args.ray_address and args.executor != "ray":
+        raise UsageError("--ray-address needs --executor ray")
+    if args.executor == "ray" and args.isolate:
+        raise UsageError("--isolate needs the local executor: a Ray worker must reach its cluster (the in-process "
+                         "guard still allows only the cluster's address and loopback)")
+    if args.executor == "ray":
+        from scanners.ray_pool import import_ray
+
+        import_ray()  # without the extra: one line saying how to get it, before a case file is created
+    isolate = False if args.executor == "ray" else _isolation_choice(args.isolate)
     options = ScanOptions(root=root, rule_dirs=tuple(args.rules), jobs=args.jobs, use_ner=not args.no_ner,
                           store_values=args.store_values, resume=args.resume, trust_mtime=args.trust_mtime,
-                          limits=limits, isolate=_isolation_choice(args.isolate))
+                          limits=limits, isolate=isolate, executor=args.executor, ray_address=args.ray_address)
     netguard.install(True)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     case = Case.open_or_create(case_path)

@@ -33,6 +33,8 @@ log = logging.getLogger("spill.netguard")
 
 attempts: list[str] = []
 _state = {"installed": False, "enabled": False, "locked": False}
+#: Hosts a scan on a cluster may reach besides loopback: exactly the address the user named (``allow``).
+_allowed: set[str] = set()
 _lock = threading.Lock()
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 _LOOKUPS = ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr")
@@ -93,6 +95,29 @@ def is_locked_down() -> bool:
     return bool(_state["locked"])
 
 
+def allow(host: str) -> list[str]:
+    """Let this process reach ``host`` (a cluster's head named on the command line) besides loopback.
+
+    A name is resolved once, here, and its addresses are allowed with it; returns what is allowed
+    now. Nothing else is: the guard still refuses every other lookup and connection.
+    """
+    name = host.strip("[]").lower()
+    if not name:
+        return sorted(_allowed)
+    _allowed.add(name)
+    try:
+        ipaddress.ip_address(name.split("%")[0])
+    except ValueError:  # a name: its addresses too (the lookup is allowed now that the name is)
+        for info in socket.getaddrinfo(name, None):
+            _allowed.add(str(info[4][0]).lower())
+    return sorted(_allowed)
+
+
+def disallow_all() -> None:
+    """Forget every allowed host (the cluster scan is over)."""
+    _allowed.clear()
+
+
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     if _state["locked"]:
         if event in _SPAWNS:
@@ -147,7 +172,7 @@ def _is_local_host(host: object) -> bool:
     if not isinstance(host, str):
         return False
     name = host.strip("[]").lower()
-    if name in _LOCAL_NAMES:
+    if name in _LOCAL_NAMES or name in _allowed:
         return True
     try:
         return ipaddress.ip_address(name.split("%")[0]).is_loopback

@@ -164,3 +164,18 @@ def test_scan_worker_is_guarded_from_its_first_import_and_refuses_every_route() 
     assert report == {"guard_before_presidio": True, "guard_before_spacy": True,
                       "python connect": "NetworkBlocked", "subprocess curl": "SpawnBlocked",
                       "ctypes load": "ForeignCodeBlocked"}
+
+
+def test_a_cluster_scan_allows_exactly_the_named_address_and_loopback() -> None:
+    from scanners.ray_pool import cluster_host
+
+    assert [cluster_host(a) for a in ("10.1.2.3:6379", "ray://head.lab:10001", "[fd00::5]:6379")] == [
+        "10.1.2.3", "head.lab", "fd00::5"]
+    netguard.install(True)
+    try:
+        assert netguard.allow("10.1.2.3") == ["10.1.2.3"]
+        assert netguard._is_local_host("10.1.2.3") and netguard._is_local_host("127.0.0.1")
+        assert not netguard._is_local_host("10.1.2.4")
+    finally:
+        netguard.disallow_all()
+    assert not netguard._is_local_host("10.1.2.3")
