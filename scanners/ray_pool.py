@@ -55,7 +55,16 @@ def cluster_host(address: str) -> str:
     return rest.rsplit(":", 1)[0] if rest.count(":") == 1 else rest
 
 
-def import_ray() -> Any:
+def import_ray(address: str | None = None) -> Any:
+    """Ray, imported for a scan on the cluster at ``address`` (None: a Ray of our own on this machine)."""
+    from spill import netguard
+
+    if not address or netguard.is_loopback(cluster_host(address)):
+        # a Ray on this machine: every process on 127.0.0.1 (Ray otherwise swaps loopback for the
+        # machine's own address, where a head started with --node-ip-address 127.0.0.1 is not);
+        # read by Ray when it is imported, so set first
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         import ray
     except ImportError as err:
@@ -111,10 +120,7 @@ class RayExecutor:
         if address:
             self.allowed = [cluster_host(address)]
             netguard.allow(self.allowed[0])
-        else:  # a Ray of our own: every process on 127.0.0.1 (Ray otherwise binds the machine's address)
-            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
-        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-        self.ray = import_ray()
+        self.ray = import_ray(address)
         self.owned = False
         if not self.ray.is_initialized():
             kwargs: dict[str, Any] = {"log_to_driver": False, "configure_logging": False}

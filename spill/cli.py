@@ -182,7 +182,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.executor == "ray":
         from scanners.ray_pool import import_ray
 
-        import_ray()  # without the extra: one line saying how to get it, before a case file is created
+        import_ray(args.ray_address)  # without the extra: one line saying how to get it, before a case file is created
     isolate = False if args.executor == "ray" else _isolation_choice(args.isolate)
     options = ScanOptions(root=root, rule_dirs=tuple(args.rules), jobs=args.jobs, use_ner=not args.no_ner,
                           store_values=args.store_values, resume=args.resume, trust_mtime=args.trust_mtime,

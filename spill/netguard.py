@@ -113,6 +113,17 @@ def allow(host: str) -> list[str]:
     return sorted(_allowed)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine's loopback (a name like localhost, or 127.0.0.0/8, ::1)."""
+    name = host.strip("[]").lower()
+    if name in _LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
 def disallow_all() -> None:
     """Forget every allowed host (the cluster scan is over)."""
     _allowed.clear()
