@@ -68,9 +68,11 @@ eval-external: install
 eval-names: install
 	$(VENV)/bin/python bench/eval_names.py --shared $(SHARED) --variants
 
-## make bench: throughput against plain Presidio, rescan time, memory (prints figures)
+## make bench: throughput against plain Presidio, scaling, memory, rescan time, recall (prints figures);
+## BENCH_SHARE=DIR measures that folder instead of the generated corpus, BENCH_RULES=DIR adds its rules
 bench: install
-	$(VENV)/bin/python bench/bench_scan.py
+	$(VENV)/bin/python bench/bench_scan.py $(if $(BENCH_SHARE),--share $(BENCH_SHARE)) \
+		$(if $(BENCH_RULES),--rules $(BENCH_RULES))
 
 ## make bench-tui: triage-app timings on a generated 1,000,000-finding case (built once into out/)
 bench-tui: install
