@@ -22,8 +22,12 @@ $(UV):
 	$(PYTHON) -m venv .uv-bootstrap
 	.uv-bootstrap/bin/pip install --quiet uv
 
+## install compiles every module to bytecode once: where PYTHONDONTWRITEBYTECODE is set (as on some CI and
+## locked-down laptops) Python would otherwise compile spaCy, Presidio and the extractors' libraries from source
+## in every process a scan starts (measured: importing the detector 6.5 s -> 1.7 s on a loaded 2-core machine)
 install: $(UV)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
+	@$(VENV)/bin/python -m compileall -q spill scanners tui rules >/dev/null
 
 ## make demo: scan the bundled sample share, print the summary, open the triage app on a terminal
 demo: install
@@ -46,7 +50,7 @@ test: install
 ## make test-ray: the Ray executor on a real Ray cluster on loopback, in its own environment with the ray extra
 ## (.venv-ray: the laptop install stays without Ray; its first sync needs the package registry or uv's cache)
 test-ray: $(UV)
-	UV_PROJECT_ENVIRONMENT=$(RAY_VENV) $(UV) sync --frozen --extra ray --quiet
+	UV_PROJECT_ENVIRONMENT=$(RAY_VENV) $(UV) sync --frozen --extra ray --quiet --compile-bytecode
 	SPILL_REQUIRE_RAY=1 $(RAY_VENV)/bin/pytest tests/test_ray.py -q -p no:cacheprovider
 
 lint: install
