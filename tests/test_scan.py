@@ -125,6 +125,57 @@ def test_rescan_reads_only_what_changed_and_keeps_decisions(tmp_path: Path) -> N
     assert scan_counts["unchanged"] == 2  # payouts.csv and the Slack day; notes.txt was re-read
 
 
+def test_the_full_text_index_holds_every_finding_after_scans_and_rescans(tmp_path: Path) -> None:
+    """The writers index new findings a batch at a time (no per-row trigger): FTS5's integrity check against
+    its content table, and a word search, find every finding after a scan, a re-scan and the names pass."""
+    share = make_share(tmp_path)
+    case = tmp_path / "case.db"
+
+    def check() -> None:
+        conn = sqlite3.connect(case)
+        conn.execute("INSERT INTO findings_fts(findings_fts, rank) VALUES ('integrity-check', 1)")
+        in_notes = conn.execute("SELECT count(*) FROM findings WHERE path = 'Finance/notes.txt'").fetchone()[0]
+        assert in_notes > 0
+        assert conn.execute("SELECT count(*) FROM findings_fts WHERE findings_fts MATCH 'path:notes'"
+                            ).fetchone()[0] == in_notes
+        assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'findings_fts_ai'").fetchone()
+        conn.close()
+
+    assert scan(share, case, "--no-ner") == 0
+    check()
+    (share / "Finance" / "notes.txt").write_text(f"Wanjiru Kamau again.\n\nNew IBAN {IBAN}\n", encoding="utf-8")
+    assert scan(share, case, "--no-ner") == 0
+    check()
+
+
+def test_a_big_scan_defers_the_triage_indexes_and_builds_them_back(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan past spill.case.bulk.DEFER_AFTER findings writes without the triage indexes and builds them
+    at its end: same findings, same indexes as a scan that kept them up."""
+    from spill.case import bulk
+
+    share = make_share(tmp_path)
+    kept, deferred = tmp_path / "kept.db", tmp_path / "deferred.db"
+    assert scan(share, kept, "--no-ner") == 0
+    monkeypatch.setattr(bulk, "DEFER_AFTER", 1)  # this small share stands for a big one
+    assert scan(share, deferred, "--no-ner") == 0
+
+    def indexes(case: Path) -> set[str]:
+        conn = sqlite3.connect(case)
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
+                                            " AND tbl_name = 'findings' AND sql IS NOT NULL")}
+        assert not conn.execute("SELECT 1 FROM meta WHERE key = ?", (bulk.DEFERRED_META,)).fetchone()
+        conn.close()
+        return names
+
+    counts = json.loads(sqlite3.connect(deferred).execute("SELECT counts FROM scans").fetchone()[0])
+    assert counts["index_seconds"] > 0  # the indexes were dropped and built again
+    assert len(indexes(kept)) > 5 and indexes(deferred) == indexes(kept)
+    strip = ("id", "fingerprint", "subject")  # per-case key
+    assert ([{k: v for k, v in r.items() if k not in strip} for r in export(deferred, tmp_path)]
+            == [{k: v for k, v in r.items() if k not in strip} for r in export(kept, tmp_path)])
+
+
 @pytest.mark.parametrize("argv, message", [
     (["scan", "/no/such/share", "--case", "{tmp}/c.db"], "spill: error: cannot scan /no/such/share: no such folder"),
     (["export", "{tmp}/missing.db", "--format", "jsonl"], "spill: error: no case file at {tmp}/missing.db"),

@@ -1,16 +1,17 @@
 """Bulk writes: a big scan builds the findings table's triage indexes once at its end instead of row by row.
 
-Keeping about a dozen indexes (and the full-text index) up to date costs SQLite ~300 µs a finding
-on a 145,000-finding scan, where inserting into the bare table and building the indexes afterwards
-costs ~90 µs (measured with ``bench/bench_writer.py``). So once a scan has written enough findings
-(:data:`DEFER_AFTER`, and a quarter of what the case held, so a small re-scan of a big case never
-rebuilds it), the engine drops every findings index but the one its own writes look up by
-(``findings_triage_record``: a re-scanned file's findings by file), and rebuilds them when the scan
-ends, finished, paused or interrupted. The index definitions wait in ``meta`` (``deferred_indexes``),
-so a scan killed before it could rebuild them leaves a case whose next scan rebuilds them.
+Keeping about a dozen indexes up to date costs ~190 µs a finding, where inserting into the bare table
+and building the indexes afterwards costs ~105-130 µs, index build included (``bench/bench_writer.py``,
+30,000 findings; the full-text index is filled a batch at a time either way: ``Store.insert_findings``).
+So once a scan has written enough findings (:data:`DEFER_AFTER`, and a quarter of what the case held,
+so a small re-scan of a big case never rebuilds it), the engine drops every findings index but the one
+its own writes look up by (``findings_triage_record``: a re-scanned file's findings by file), and
+rebuilds them when the scan ends, finished, paused or interrupted. The index definitions wait in
+``meta`` (``deferred_indexes``), so a scan killed before it could rebuild them leaves a case whose next
+scan rebuilds them.
 
-The full-text index stays live: a free-text filter in a triage app open during the scan must not
-miss a finding. While indexes are deferred the app still answers, only slower.
+The full-text index stays live (each write transaction indexes its findings): a free-text filter in a
+triage app open during the scan must not miss a finding. While indexes are deferred the app still answers, only slower.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ DEFERRED_META = "deferred_indexes"
 #: The writer looks a re-scanned file's findings up by file; people linkage updates by (file, record).
 KEPT = frozenset({"findings_triage_record"})
 #: Below this many findings written by one scan, indexes are kept up as rows arrive.
-DEFER_AFTER = 20_000
+DEFER_AFTER = 5_000
 _CREATE = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?", re.IGNORECASE)
 
 

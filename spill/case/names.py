@@ -107,7 +107,8 @@ class Names:
                 for chunk in rows.chunks(gone):
                     conn.execute(f"DELETE FROM findings WHERE id IN ({rows.marks(chunk)})", chunk)
                 new = [r for r in fresh if r["id"] not in old]
-                self.store.db["findings"].insert_all(new, batch_size=200)
+                if new:
+                    self.store.insert_findings(list(new[0]), [tuple(r.values()) for r in new])
                 keys.write()
                 added += len(new)
             conn.execute("UPDATE files SET names_pass = ? WHERE path = ?", (digest, top))

@@ -125,9 +125,7 @@ class ScanStore:
         if found:
             columns = list(found[0])
             values = operator.itemgetter(*columns)
-            self.store.conn.executemany(
-                f"INSERT OR REPLACE INTO findings({', '.join(_quoted(c) for c in columns)})"
-                f" VALUES ({rows.marks(columns)})", [values(r) for r in found])
+            self.store.insert_findings(columns, [values(r) for r in found])
 
     def _file_columns(self, rec: FileRecord, scan_id: int, rules_fingerprint: str, keys: KeyRows) -> dict[str, Any]:
         row = _file_columns(rec, scan_id, rules_fingerprint)
@@ -306,10 +304,6 @@ def _carry(old: Any, row: dict[str, Any], carried: Carried) -> None:
         row[str(action)] = kept
         if row["id"] != old["id"]:
             carried.append((row["id"], action, fresh, kept, f"carried over from {old['id']} (file re-scanned)"))
-
-
-def _quoted(column: str) -> str:
-    return f'"{column}"' if column == "end" else column
 
 
 def _file_columns(rec: FileRecord, scan_id: int, rules_fingerprint: str) -> dict[str, Any]:
