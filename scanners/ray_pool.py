@@ -127,7 +127,9 @@ class RayExecutor:
             if address:
                 kwargs["address"] = address
             else:
-                kwargs.update(num_cpus=os.cpu_count() or 1, include_dashboard=False, _node_ip_address="127.0.0.1")
+                # "local": a new instance of our own, never a cluster some `ray start` left on this machine
+                kwargs.update(address="local", num_cpus=os.cpu_count() or 1, include_dashboard=False,
+                              _node_ip_address="127.0.0.1")
             try:
                 self.ray.init(**kwargs)
             except (ConnectionError, RuntimeError, ValueError) as err:
