@@ -172,6 +172,7 @@ class NameOptions:
     # "cue" keeps it only with the document's full name, a title or a greeting; "all" keeps every one
     lone_words: str = "doubt"
     memory: bool = True  # later mentions of a named person are found
+    entity_cache: bool = True  # the model never reads the same piece of text twice in a worker
 
 
 @dataclass
@@ -237,11 +238,12 @@ class PersonFinder:
     def __init__(self, options: NameOptions | None = None, known: KnownNames | None = None) -> None:
         self.options = options or NameOptions()
         self.known = known
+        self.entity_cache = ner.EntityCache() if self.options.entity_cache else None
 
     def find(self, texts: Sequence[str], taken: Sequence[Sequence[Span]],
              memory: NameMemory) -> list[list[tuple[int, int, float]]]:
         """PERSON (start, end, score) in each text, none overlapping that text's ``taken`` spans."""
-        entities = ner.entities(texts, sentence_filter=self.options.sentence_filter)
+        entities = ner.entities(texts, sentence_filter=self.options.sentence_filter, cache=self.entity_cache)
         votes = _label_votes(texts, entities)
         for text in texts:
             memory.observe(text)

@@ -172,3 +172,17 @@ def test_known_names_are_found_and_accepted_as_one_word_names() -> None:
     assert _names(["ok, Yussuf will redo batch 12."], finder) == [["Yussuf"]]
     strict = PersonFinder(NameOptions(lone_words="cue"))
     assert _names(["ok, Yussuf will redo batch 12."], strict) == [[]]  # without the roster: an unbacked lone word
+
+
+def test_a_worker_reads_repeated_boilerplate_once_and_finds_the_same_names() -> None:
+    signature = "Kind regards,\nTobias Reinholt\nVendor Success, Halcyon Labs"
+    documents = [[f"batch {n} is ready for review.\n\n{signature}", "Emeka Santos asked about the payout.",
+                  f"Please send it to Lakshmi Iyer before Friday.\n\n{signature}"] for n in range(3)]
+    cached, uncached = PersonFinder(), PersonFinder(NameOptions(entity_cache=False))
+    assert uncached.entity_cache is None
+    found = [_names(texts, cached) for texts in documents]
+    assert found == [_names(texts, uncached) for texts in documents]
+    assert found[2][0] == ["Tobias Reinholt"] and found[2][2] == ["Lakshmi Iyer", "Tobias Reinholt"]
+    cache = cached.entity_cache
+    # three pieces reached the model (the signature, two sentences); their 9 repeats came from the cache
+    assert cache is not None and (cache.misses, cache.hits) == (3, 9)

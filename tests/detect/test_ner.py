@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from scanners.detect.ner import could_hold_name, entities, name_spans
+import tracemalloc
+
+from scanners.detect.ner import Entity, EntityCache, could_hold_name, entities, name_spans
 
 
 def test_entities_carry_every_label_with_offsets_in_the_text() -> None:
@@ -35,3 +37,56 @@ def test_without_the_sentence_filter_each_text_is_read_whole() -> None:
 def test_a_lower_case_introduction_could_hold_a_name() -> None:
     assert could_hold_name("hi, my name is priya sharma")
     assert not could_hold_name("all lower case and no introduction")
+
+
+SIGNATURE = "Best regards,\nWanjiru Kamau\nPayout Operations, Halcyon Labs, Nairobi"
+
+
+def test_the_cache_gives_what_the_model_gives_with_offsets_in_each_text() -> None:
+    texts = [SIGNATURE,
+             "the payout is late again.\n\n" + SIGNATURE,  # the same piece further in
+             "Please ask Amara Okafor to re-check batch 7.",
+             SIGNATURE]
+    cache = EntityCache()
+    cached = entities(texts, cache=cache)
+    assert cached == entities(texts)  # the model alone, no cache
+    assert [texts[1][e.start:e.end] for e in cached[1]] == [SIGNATURE[e.start:e.end] for e in cached[0]]
+    # the signature was read once: its two repeats came from the cache
+    assert (cache.misses, cache.hits, len(cache), cache.saved_chars) == (2, 2, 2, 2 * len(SIGNATURE))
+    again = entities(texts, cache=cache)
+    assert again == cached and (cache.misses, cache.hits) == (2, 6)
+
+
+def test_a_piece_the_cache_holds_does_not_reach_the_model() -> None:
+    text = "Please ask Wanjiru Kamau in Nairobi to confirm the payout."
+    cache = EntityCache()
+    cache.put(cache.key(text), (Entity(0, 6, "FROM_THE_CACHE"),))
+    assert entities(["the total is due.\n" + text], cache=cache) == [[Entity(18, 24, "FROM_THE_CACHE")]]
+    assert cache.misses == 0
+
+
+def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
+    one = (Entity(1000, 1012, "PERSON"),)
+    cache = EntityCache(max_bytes=10 * (EntityCache.ENTRY_BYTES + EntityCache.ENTITY_BYTES))
+    for n in range(10):
+        cache.put(cache.key(f"text {n}"), one)
+    assert cache.get(cache.key("text 0")) == one  # used: now the most recent
+    for n in range(10, 15):
+        cache.put(cache.key(f"text {n}"), one)
+    assert len(cache) == 10 and cache.size <= cache.max_bytes
+    assert cache.get(cache.key("text 0")) == one
+    assert cache.get(cache.key("text 1")) is None  # the oldest unused went first
+
+
+def test_the_size_estimate_holds_what_the_entries_really_take() -> None:
+    tracemalloc.start()
+    try:
+        cache = EntityCache(max_bytes=2 * 2**20)
+        for n in range(20_000):
+            cache.put(cache.key(f"text {n}"), tuple(Entity(40 * k + 1000, 40 * k + 1012, "PERSON")
+                                                    for k in range(n % 5)))
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert cache.size <= cache.max_bytes < len(cache) * EntityCache.ENTRY_BYTES * 2
+    assert held < cache.max_bytes * 1.1
