@@ -1,13 +1,15 @@
 """The NER stage alone, A/B in one process: the entity cache on and off, ``nlp.pipe`` batch sizes.
 
-    python bench/bench_ner.py SHARE [SHARE…] [--rounds 2] [--batch-sizes 64] [--variants cache,nocache]
+    python bench/bench_ner.py SHARE [SHARE…] [--rounds 2] [--batch-sizes 64] [--variants nocache,cache,tok2vec]
 
 First every file of each SHARE goes through the scan path (extraction, patterns, the document
 state) once, and each call the detector makes to the name stage is recorded (the texts and the
 spans the patterns took) without running the model. Then the recorded calls are replayed through
 a fresh :class:`PersonFinder` per variant, the variants interleaved round after round, and for
 each the time of the name stage and of ``ner.entities`` in it is printed, with how many pieces
-the model read and whether the PERSON spans are the same as the first variant's.
+the model read and whether the PERSON spans are the same as the first variant's. Variants:
+``nocache`` (the model reads every piece), ``cache`` (the default), ``tok2vec`` (the default, with
+the model's shared tok2vec component loaded and run as before it was excluded).
 """
 
 from __future__ import annotations
@@ -62,9 +64,18 @@ def record(shares: list[Path]) -> tuple[list[Call], int]:
     return recorder.calls, size
 
 
-def replay(calls: list[Call], options: NameOptions, batch_size: int) -> tuple[float, float, list, PersonFinder]:
+def with_shared_tok2vec():  # -> spacy.Language: the pipeline as loaded before the shared tok2vec was excluded
+    import spacy
+
+    from spill.model_integrity import verified_data_dir
+
+    return spacy.load(verified_data_dir(), exclude=[c for c in ner.EXCLUDE if c != "tok2vec"])
+
+
+def replay(calls: list[Call], options: NameOptions, batch_size: int,
+           nlp=None) -> tuple[float, float, list, PersonFinder]:
     finder = PersonFinder(options)
-    real = ner.entities
+    real, real_nlp = ner.entities, ner.load_nlp
     spent = 0.0
 
     def timed(*args, **kwargs):
@@ -76,6 +87,8 @@ def replay(calls: list[Call], options: NameOptions, batch_size: int) -> tuple[fl
             spent += time.perf_counter() - t
 
     ner.entities = timed
+    if nlp is not None:
+        ner.load_nlp = lambda: nlp
     memories: dict[int, NameMemory] = {}
     out = []
     t0 = time.perf_counter()
@@ -84,13 +97,14 @@ def replay(calls: list[Call], options: NameOptions, batch_size: int) -> tuple[fl
             memory = memories.setdefault(call.document, NameMemory())
             out.append(finder.find(call.texts, call.taken, memory))
     finally:
-        ner.entities = real
+        ner.entities, ner.load_nlp = real, real_nlp
     return time.perf_counter() - t0, spent, out, finder
 
 
 VARIANTS = {
     "nocache": NameOptions(entity_cache=False),
     "cache": NameOptions(),
+    "tok2vec": NameOptions(),
 }
 
 
@@ -110,9 +124,10 @@ def main() -> int:
           f"from {size / 2**20:.1f} MB in {time.perf_counter() - t0:.1f}s", flush=True)
     runs = [(v, int(b)) for b in args.batch_sizes.split(",") for v in args.variants.split(",")]
     reference = None
+    full = with_shared_tok2vec() if "tok2vec" in args.variants.split(",") else None
     for r in range(args.rounds):
         for variant, batch in runs:
-            wall, in_ner, out, finder = replay(calls, VARIANTS[variant], batch)
+            wall, in_ner, out, finder = replay(calls, VARIANTS[variant], batch, full if variant == "tok2vec" else None)
             reference = reference if reference is not None else out
             cache = finder.entity_cache
             read = (f"model read {cache.misses} pieces, {cache.hits} from the cache ({cache.saved_chars / 1e6:.2f} M "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from scanners.detect.ner import Entity, EntityCache, could_hold_name, entities, name_spans
+from scanners.detect.ner import Entity, EntityCache, could_hold_name, entities, load_nlp, name_spans
 
 
 def test_entities_carry_every_label_with_offsets_in_the_text() -> None:
@@ -90,3 +90,18 @@ def test_the_size_estimate_holds_what_the_entries_really_take() -> None:
         tracemalloc.stop()
     assert cache.size <= cache.max_bytes < len(cache) * EntityCache.ENTRY_BYTES * 2
     assert held < cache.max_bytes * 1.1
+
+
+def test_the_model_runs_ner_alone_and_finds_what_the_full_pipeline_finds() -> None:
+    import spacy
+
+    from spill.model_integrity import verified_data_dir
+
+    assert load_nlp().pipe_names == ["ner"]  # the shared tok2vec only feeds the excluded parser and tagger
+    full = spacy.load(verified_data_dir(), exclude=["parser", "tagger", "lemmatizer", "attribute_ruler"])
+    assert "tok2vec" in full.pipe_names
+    texts = ["Please ask Wanjiru Kamau in Nairobi to confirm the payout by 3 March.",
+             "Best regards,\nTobias Reinholt\nVendor Success, Halcyon Labs, Berlin", SIGNATURE]
+    ours = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in load_nlp().pipe(texts)]
+    assert ours == [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in full.pipe(texts)]
+    assert ("Wanjiru Kamau", "PERSON") in {(texts[0][s:e], label) for s, e, label in ours[0]}
