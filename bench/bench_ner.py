@@ -9,7 +9,8 @@ a fresh :class:`PersonFinder` per variant, the variants interleaved round after 
 each the time of the name stage and of ``ner.entities`` in it is printed, with how many pieces
 the model read and whether the PERSON spans are the same as the first variant's. Variants:
 ``nocache`` (the model reads every piece), ``cache`` (the default), ``tok2vec`` (the default, with
-the model's shared tok2vec component loaded and run as before it was excluded).
+the model's shared tok2vec component loaded and run as before it was excluded), ``before`` (no cache
+and the shared tok2vec: the NER stage before both).
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ VARIANTS = {
     "nocache": NameOptions(entity_cache=False),
     "cache": NameOptions(),
     "tok2vec": NameOptions(),
+    "before": NameOptions(entity_cache=False),  # neither: no cache, the shared tok2vec
 }
 
 
@@ -124,10 +126,11 @@ def main() -> int:
           f"from {size / 2**20:.1f} MB in {time.perf_counter() - t0:.1f}s", flush=True)
     runs = [(v, int(b)) for b in args.batch_sizes.split(",") for v in args.variants.split(",")]
     reference = None
-    full = with_shared_tok2vec() if "tok2vec" in args.variants.split(",") else None
+    full = with_shared_tok2vec() if {"tok2vec", "before"} & set(args.variants.split(",")) else None
     for r in range(args.rounds):
         for variant, batch in runs:
-            wall, in_ner, out, finder = replay(calls, VARIANTS[variant], batch, full if variant == "tok2vec" else None)
+            nlp = full if variant in ("tok2vec", "before") else None
+            wall, in_ner, out, finder = replay(calls, VARIANTS[variant], batch, nlp)
             reference = reference if reference is not None else out
             cache = finder.entity_cache
             read = (f"model read {cache.misses} pieces, {cache.hits} from the cache ({cache.saved_chars / 1e6:.2f} M "
