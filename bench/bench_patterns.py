@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Micro-benchmark of the pattern stage: MB/s of ``PatternDetector.detect`` on ~5 MB of mixed text.
 
-usage: bench_patterns.py [--mb 5] [--seed 7] [--presidio] [--profile]
+usage: bench_patterns.py [--mb 5] [--seed 7] [--presidio] [--profile] [--anchors]
 
 The corpus is synthetic and deterministic (seeded): prose paragraphs (some with an e-mail, a
 phone, an IBAN, an ID), CSV-like rows whose cells are scanned one by one with their column header
 as context (as the XLSX/CSV extractors deliver them), JSON-lines records with key paths, and
 code/config lines (a few with secrets). It prints MB/s per kind and overall, on one core.
 ``--presidio`` also times Presidio's own predefined pattern recognizers (no NLP) on the same
-segments, for the ratio.
+segments, for the ratio. ``--anchors`` times the anchor pass alone (the prefilter) against the
+same anchors in one combined alternation, in Hyperscan and in pyahocorasick (for the literal anchors;
+the regex anchors stay on ``re``/``regex``), when those packages are importable (they are not
+dependencies: ``uv pip install hyperscan pyahocorasick`` to measure).
 """
 
 from __future__ import annotations
@@ -134,12 +137,112 @@ def presidio_baseline(segments: list[Segment]) -> Callable[[], int]:
     return run
 
 
+def _chunks(data: dict[str, list[Segment]], log_mb: float) -> list[str]:
+    """The texts the anchor pass sees: segments joined as ``detect_batch`` joins them, and log lines."""
+    from scanners.detect.patterns import BATCH_CHUNK_CHARS, SEGMENT_SEPARATOR
+
+    out: list[str] = []
+    for segs in data.values():
+        part: list[str] = []
+        for text, _ in segs:
+            part.append(text)
+            if sum(map(len, part)) >= BATCH_CHUNK_CHARS:
+                out.append(SEGMENT_SEPARATOR.join(part))
+                part = []
+        if part:
+            out.append(SEGMENT_SEPARATOR.join(part))
+    rng = random.Random(11)
+    lines = [f"2025-03-0{i % 9 + 1}T10:{i % 60:02d}:00Z INFO worker={i} job={rng.getrandbits(64):x} "
+             f"status=ok latency_ms={rng.randint(1, 900)}" for i in range(int(log_mb * 1_000_000 / 82))]
+    out += ["\n".join(lines[i:i + 400]) for i in range(0, len(lines), 400)]
+    return out
+
+
+def anchor_engines(detector: PatternDetector, texts: list[str]) -> None:
+    """MB/s of the anchor pass: the prefilter as it is, and the alternatives, on the same texts."""
+    import regex
+
+    prefilter = detector._prefilter
+    branches = list(prefilter._ids)  # anchor branch → id, in id order
+    size = sum(len(t.encode()) for t in texts) / 1e6
+    engines: dict[str, Callable[[str], object]] = {"prefilter (trigger, then each anchor)": prefilter.scan}
+    combined = regex.compile("|".join(f"(?P<a{i}>{b})" for i, b in enumerate(branches)))
+
+    def alternation(text: str) -> object:
+        found: dict[int, int] = {}
+        for m in combined.finditer(text):
+            found[int(m.lastgroup[1:])] = found.get(int(m.lastgroup[1:]), 0) + 1  # type: ignore[index]
+        return found
+
+    engines["one combined alternation (regex)"] = alternation
+    try:
+        import hyperscan
+    except ImportError:
+        print("hyperscan: not installed")
+    else:
+        db = hyperscan.Database()
+        flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP] * len(branches)
+        db.compile(expressions=[b.encode() for b in branches], ids=list(range(len(branches))), flags=flags)
+        single = hyperscan.Database()
+        single.compile(expressions=[b.encode() for b in branches], ids=list(range(len(branches))),
+                       flags=[hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP]
+                       * len(branches))
+
+        def hs_positions(text: str) -> object:
+            found: dict[int, list[int]] = {}
+
+            def on_match(anchor: int, start: int, _end: int, _flags: int, _ctx: object) -> None:
+                found.setdefault(anchor, []).append(start)  # byte offsets: a real use maps them back
+
+            db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match)
+            return found
+
+        def hs_hits(text: str) -> object:
+            found: set[int] = set()
+            single.scan(text.encode("utf-8", "surrogatepass"),
+                        match_event_handler=lambda anchor, *_: found.add(anchor))
+            return found
+
+        engines["hyperscan, every match with its start"] = hs_positions
+        engines["hyperscan, which anchors occur (no positions)"] = hs_hits
+    try:
+        import ahocorasick
+    except ImportError:
+        print("pyahocorasick: not installed")
+    else:
+        automaton = ahocorasick.Automaton()
+        for i, lit in prefilter._literals:
+            automaton.add_word(lit, i)
+        automaton.make_automaton()
+        regexes = prefilter._regexes
+
+        def aho(text: str) -> object:
+            found: dict[int, list[int]] = {}
+            for end, i in automaton.iter(text):
+                found.setdefault(i, []).append(end)
+            for i, rx in regexes:
+                spots = [m.start() for m in rx.finditer(text)]
+                if spots:
+                    found[i] = spots
+            return found
+
+        engines["pyahocorasick literals + re/regex anchors"] = aho
+    for _ in range(2):  # twice, interleaved: the machine is shared
+        for name, run in engines.items():
+            t0 = time.process_time()
+            for text in texts:
+                run(text)
+            dt = time.process_time() - t0
+            print(f"  anchors: {name:48s} {size / dt:7.1f} MB/s")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=5.0)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--presidio", action="store_true", help="also time Presidio's predefined recognizers")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--anchors", action="store_true", help="time the anchor pass against other engines")
     args = ap.parse_args()
 
     t = time.perf_counter()
@@ -171,6 +274,12 @@ def main() -> int:
             print(f"  pattern stage ({mode}): {total_bytes / 1e6:.2f} MB in {total_time:.2f}s = "
                   f"{total_bytes / 1e6 / total_time:.1f} MB/s of CPU time, one core ({total_found} detections)")
 
+    if args.anchors:
+        texts = _chunks(data, args.mb)
+        print(f"anchor pass over {len(texts)} texts ({sum(map(len, texts)) / 1e6:.1f} MB: the corpus joined "
+              f"as detect_batch joins it, and {args.mb:g} MB of log lines)")
+        anchor_engines(detector, texts)
+        return 0
     if args.profile:
         import cProfile
         import pstats

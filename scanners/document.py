@@ -256,6 +256,7 @@ class DocumentScanner:
         detections = self.detector.detect([seg for _, seg in batch], state)
         rows: dict[str, list[tuple[Segment, Sequence[Detection]]]] = {}
         in_row: list[int] = []  # each segment's index in its row (-1: not a table cell)
+        row_parts: dict[str, list[str | None]] = {}  # each row's cells as neighbours show them, once
         for (_offset, seg), found in zip(batch, detections, strict=True):
             if is_cell(seg):
                 row = rows.setdefault(seg.record or "", [])
@@ -276,7 +277,9 @@ class DocumentScanner:
                 value = seg.text[d.start:d.end]
                 context, c_start, c_end = mask_context(seg.text, (d.start, d.end), spans, d.entity_type)
                 if index >= 0:  # a table cell: its header and the masked cells beside it
-                    context, c_start, c_end = row_context(rows[seg.record or ""], index, context, c_start, c_end)
+                    row = rows[seg.record or ""]
+                    parts = row_parts.setdefault(seg.record or "", [None] * len(row))
+                    context, c_start, c_end = row_context(row, index, context, c_start, c_end, parts)
                 line = seg.line + seg.text.count("\n", 0, d.start) if seg.line is not None else None
                 country, country_via = value_country(d.entity_type, value) or (None, None)
                 result.findings.append(Finding(

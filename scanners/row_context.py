@@ -42,9 +42,12 @@ def masked_cell(seg: Segment, found: Sequence[Detection]) -> str:
 
 
 def row_context(row: Sequence[tuple[Segment, Sequence[Detection]]], own: int, snippet: str, start: int,
-                end: int) -> tuple[str, int, int]:
+                end: int, parts: list[str | None] | None = None) -> tuple[str, int, int]:
     """``header: snippet`` of cell ``own`` with its neighbours' ``header: masked`` around it, nearest first
-    within :data:`BUDGET`; returns the text and where the finding's masked value sits in it."""
+    within :data:`BUDGET`; returns the text and where the finding's masked value sits in it.
+
+    ``parts``: one slot per cell of ``row`` (None until computed), shared by the calls for one row's
+    findings so that each neighbour is masked once per row, not once per finding beside it."""
     own_text = f"{label(row[own][0])}: {snippet}"
     offset = len(label(row[own][0])) + 2
     left: list[str] = []
@@ -54,7 +57,11 @@ def row_context(row: Sequence[tuple[Segment, Sequence[Detection]]], own: int, sn
         placed = False
         for index, side in ((own - distance, left), (own + distance, right)):
             if 0 <= index < len(row):
-                part = f"{label(row[index][0])}: {masked_cell(*row[index])}"
+                part = parts[index] if parts is not None else None
+                if part is None:
+                    part = f"{label(row[index][0])}: {masked_cell(*row[index])}"
+                    if parts is not None:
+                        parts[index] = part
                 if len(part) + len(SEPARATOR) <= room:
                     side.append(part)
                     room -= len(part) + len(SEPARATOR)

@@ -31,7 +31,16 @@ DOT = "•"
 #: A word: letters, with inner apostrophes or hyphens (O'Brien, Jean-Luc).
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 #: A token for the shape rules: a run without spaces, quotes, brackets or separating punctuation.
-_TOKEN = re.compile(r"[^\s,;:()\[\]{}<>\"'`|=]+")
+_TOKEN_CHARS = r"[^\s,;:()\[\]{}<>\"'`|=]"
+_TOKEN_START = rf"(?<!{_TOKEN_CHARS})"  # tried at a token's first character only: no rescans inside one
+#: A whole token the shape rules can hide: one with a digit or an ``@``, or one of 24 characters or more
+#: (the regex skips plain words, most of a snippet, without a Python call per token).
+_SHAPED_TOKEN = re.compile(
+    rf"{_TOKEN_START}(?:[^\d@\s,;:()\[\]{{}}<>\"'`|=]*[\d@]{_TOKEN_CHARS}*|{_TOKEN_CHARS}{{24,}})")
+#: A whole token with an ``@``.
+_AT_TOKEN = re.compile(rf"{_TOKEN_START}[^@\s,;:()\[\]{{}}<>\"'`|=]*@{_TOKEN_CHARS}*")
+#: A character :meth:`str.isalnum` accepts (``\w`` is exactly those and ``_``).
+_ALNUM = re.compile(r"[^\W_]")
 #: A quoted part of a parser's message (what it quotes is usually the data it choked on).
 _QUOTED = re.compile(r"(?<!\w)'[^']*(?:'|$)|(?<!\w)\"[^\"]*(?:\"|$)")
 #: A bracketed key of a JSON path: ``$["bob@example.org"]``.
@@ -88,9 +97,12 @@ class Redactor:
         if not text:
             return text
         lo, hi = (keep[0], keep[1]) if keep[0] is not None and keep[1] is not None else (0, 0)
-        hidden = bytearray(len(text))
-        for m in _TOKEN.finditer(text):
-            _mark_shape(m.group(), m.start(), len(text), hidden)
+        hidden: list[tuple[int, int]] = []
+        length = len(text)
+        for m in _SHAPED_TOKEN.finditer(text):
+            span = _shape_span(m.group(), m.start(), length)
+            if span is not None:
+                hidden.append(span)
         self._mark_words(text, hidden)
         return _apply(text, hidden, lo, hi)
 
@@ -99,10 +111,12 @@ class Redactor:
         e-mail addresses masked, everything else as it was."""
         if not text:
             return text
-        hidden = bytearray(len(text))
-        for m in _TOKEN.finditer(text):
-            if "@" in m.group():
-                _mark_shape(m.group(), m.start(), len(text), hidden, edges=False)
+        hidden: list[tuple[int, int]] = []
+        if "@" in text:
+            for m in _AT_TOKEN.finditer(text):
+                span = _shape_span(m.group(), m.start(), len(text), edges=False)
+                if span is not None:
+                    hidden.append(span)
         self._mark_words(text, hidden)
         return _apply(text, hidden, 0, 0)
 
@@ -129,29 +143,31 @@ class Redactor:
                 out[key] = self.label(value)
         return out
 
-    def _mark_words(self, text: str, hidden: bytearray) -> None:
+    def _mark_words(self, text: str, hidden: list[tuple[int, int]]) -> None:
         if not self.known:
             return
-        for m in _WORD.finditer(text):
-            if len(m.group()) >= 2 and self.word_id(m.group()) in self.known:
-                hidden[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+        known, ids, word_id = self.known, self._ids, self.word_id
+        hits = {w for w in set(_WORD.findall(text)) if len(w) >= 2 and (ids.get(w) or word_id(w)) in known}
+        if hits:  # rare: the values a snippet shows are masked already; only their repeats are left
+            hidden.extend(m.span() for m in _WORD.finditer(text) if m.group() in hits)
 
 
-def _mark_shape(token: str, at: int, length: int, hidden: bytearray, *, edges: bool = True) -> None:
-    """Mark the characters of ``token`` (at ``at`` in a text of ``length``) that its shape hides."""
-    if len(token) < 24 and not _SHAPED.search(token):
-        return  # a plain word: most tokens
-    digits = sum(c.isdigit() for c in token)
-    letters = sum(c.isalpha() for c in token)
+def _shape_span(token: str, at: int, length: int, *, edges: bool = True) -> tuple[int, int] | None:
+    """The characters of ``token`` (at ``at`` in a text of ``length``) that its shape hides, if any."""
+    if not _SHAPED.search(token):  # no digit, no "@": only a long random-looking token is hidden
+        return (at, at + len(token)) if _looks_random(token) else None
+    digits = sum(map(str.isdigit, token))
+    letters = sum(map(str.isalpha, token))
     end = at + len(token)
     if "@" in token[1:] and any(c.isalpha() for c in token[token.rindex("@") + 1:]):
-        _mark(hidden, at, at + token.rindex("@"))  # an e-mail: the mailbox, not the domain
-    elif token.startswith("@") and letters:
-        _mark(hidden, at + 1, end)  # a @handle
-    elif digits >= 3 or (digits and letters and digits + letters >= 4) or _looks_random(token):
-        _mark(hidden, at, end)
-    elif digits and edges and (at == 0 or end == length):
-        _mark(hidden, at, end)  # cut by the snippet's edge: the rest of it is not shown
+        return at, at + token.rindex("@")  # an e-mail: the mailbox, not the domain
+    if token.startswith("@") and letters:
+        return at + 1, end  # a @handle
+    if digits >= 3 or (digits and letters and digits + letters >= 4) or _looks_random(token):
+        return at, end
+    if digits and edges and (at == 0 or end == length):
+        return at, end  # cut by the snippet's edge: the rest of it is not shown
+    return None
 
 
 def _looks_random(token: str) -> bool:
@@ -162,15 +178,25 @@ def _looks_random(token: str) -> bool:
     return any(c.isupper() for c in inner) and any(c.islower() for c in inner)
 
 
-def _mark(hidden: bytearray, start: int, end: int) -> None:
-    hidden[start:end] = b"\x01" * (end - start)
-
-
-def _apply(text: str, hidden: bytearray, keep_lo: int, keep_hi: int) -> str:
-    if not any(hidden):
+def _apply(text: str, hidden: list[tuple[int, int]], keep_lo: int, keep_hi: int) -> str:
+    """``text`` with every letter and digit inside a ``hidden`` span dotted, except in ``[keep_lo, keep_hi)``."""
+    if not hidden:
         return text
-    return "".join(DOT if hidden[i] and ch.isalnum() and not keep_lo <= i < keep_hi else ch
-                   for i, ch in enumerate(text))
+    if keep_hi <= keep_lo:
+        keep_lo = keep_hi = 0
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(hidden):
+        start = max(start, pos)  # spans overlap: what is already dotted stays so
+        for a, b in ((start, min(end, keep_lo)), (max(start, keep_hi), end)):
+            if a < b:
+                out.append(text[pos:a])
+                out.append(_ALNUM.sub(DOT, text[a:b]))
+                pos = b
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _by_parts(text: str, pattern: re.Pattern[str], inside, outside) -> str:

@@ -67,3 +67,43 @@ def test_reasons_mask_what_a_parser_quotes(redactor: Redactor) -> None:
     assert redactor.reason("zip bomb: ratio 404 > 200") == "zip bomb: ratio 404 > 200"
     assert redactor.reason("'utf-8' codec can't decode byte 0xff") == "'•••-•' codec can't decode byte 0xff"
     assert redactor.reason("invalid value 'AB12345") == "invalid value '•••••••"  # cut short, still masked
+
+
+def _reference_snippet(redactor: Redactor, text: str, keep: tuple[int, int]) -> str:
+    """The masking rules of the module docstring, one character at a time (slow and obvious)."""
+    import re
+
+    hidden = [False] * len(text)
+    for m in re.finditer(r"[^\s,;:()\[\]{}<>\"'`|=]+", text):
+        token, at, end = m.group(), m.start(), m.end()
+        digits, letters = sum(c.isdigit() for c in token), sum(c.isalpha() for c in token)
+        inner = token[1:]
+        random_like = len(token) >= 24 and any(c.isupper() for c in inner) and any(c.islower() for c in inner)
+        span = None
+        if "@" in token[1:] and any(c.isalpha() for c in token[token.rindex("@") + 1:]):
+            span = (at, at + token.rindex("@"))
+        elif token.startswith("@") and letters:
+            span = (at + 1, end)
+        elif (digits >= 3 or (digits and letters and digits + letters >= 4) or random_like
+              or (digits and (at == 0 or end == len(text)))):  # the last: cut by the snippet's edge
+            span = (at, end)
+        for i in range(*span) if span else ():
+            hidden[i] = True
+    for m in re.finditer(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", text):
+        if len(m.group()) >= 2 and redactor.word_id(m.group()) in redactor.known:
+            for i in range(m.start(), m.end()):
+                hidden[i] = True
+    return "".join("•" if hidden[i] and c.isalnum() and not keep[0] <= i < keep[1] else c for i, c in enumerate(text))
+
+
+def test_snippet_agrees_with_the_rules_read_one_character_at_a_time(redactor: Redactor) -> None:
+    import random
+
+    rng = random.Random(5)
+    pieces = [*"abcXYZ019@._-' ,;:()[]{}<>\"`|=•\n\tÉ٣Ⅷ_", "Amara", "Obi", "gmail", "AbCdEfGhIjKlMnOpQrStUvWxYz",
+              "priya.s@gmail.com", "GB82 WEST 1234", "•••• 6467"]
+    redactor.learn("Amara Obi")
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        keep = (rng.randint(0, len(text)), rng.randint(0, len(text)))
+        assert redactor.snippet(text, keep) == _reference_snippet(redactor, text, keep), (text, keep)

@@ -63,3 +63,13 @@ def test_row_context_keeps_the_nearest_cells_within_its_budget() -> None:
     assert text[start:end] == "••12" and "c20: ••12" in text
     assert "c19: " in text and "c21: " in text and "c0: " not in text  # nearest first, within the budget
     assert "value number" not in text
+
+
+def test_a_rows_neighbours_are_masked_once_and_shared_by_its_findings() -> None:
+    cells = [(Segment(text, {"row": 2, "column": f"c{i}"}, context=f"c{i}", record="row:2"), [])
+             for i, text in enumerate(["Priya Sharma", "GB82WEST12345698765432", "paid late", "CTR-100201"])]
+    parts: list[str | None] = [None] * len(cells)
+    for own in range(len(cells)):
+        shared = row_context(cells, own, "••", 0, 2, parts)
+        assert shared == row_context(cells, own, "••", 0, 2)  # the same text with or without the shared parts
+    assert all(parts) and "Priya" not in "".join(p or "" for p in parts)  # every cell masked once, nothing raw

@@ -339,6 +339,10 @@ _SIMPLE: dict[str, Validator] = {
     "not_identifier": is_not_identifier,
 }
 
+#: The same value is checked again and again (a roster repeats its rows, two rules share a validator,
+#: the inline and the header label see one cell): each validator remembers its latest answers.
+_CACHED: dict[str, Validator] = {name: lru_cache(maxsize=4096)(check) for name, check in _SIMPLE.items()}
+
 _MEASURES: dict[str, Callable[[str], float]] = {
     "entropy": shannon_entropy,
     "length": len,
@@ -357,8 +361,8 @@ def known_validators() -> list[str]:
 
 def get_validator(spec: str) -> Validator:
     """The validator a rule names (``iban``, ``entropy>=3.5``…); KeyError if there is none."""
-    if spec in _SIMPLE:
-        return _SIMPLE[spec]
+    if spec in _CACHED:
+        return _CACHED[spec]
     m = _PARAM_RE.match(spec)
     if m and m.group(1) in _MEASURES:
         measure, op, bound = _MEASURES[m.group(1)], _OPS[m.group(2)], float(m.group(3))

@@ -129,8 +129,12 @@ def is_binary(head: bytes) -> bool:
     return _control_share(sample) > 0.1
 
 
+#: The control bytes that are not text (tab, line breaks, form feed and ESC are).
+_CONTROL = bytes(b for b in range(0x20) if b not in b"\t\n\r\f\v\x1b") + b"\x7f"
+
+
 def _control_share(sample: bytes) -> float:
-    control = sum(1 for b in sample if (b < 0x20 and b not in b"\t\n\r\f\v\x1b") or b == 0x7F)
+    control = len(sample) - len(sample.translate(None, _CONTROL))  # C speed: every other byte is kept
     return control / max(len(sample), 1)
 
 

@@ -178,8 +178,8 @@ def looks_like_prose(text: str) -> bool | None:
     tokens = sample.split()
     if not tokens or len(words) / len(tokens) < 0.5:
         return None
-    letters = sum(len(w) for w in words)
-    if letters / sum(len(t) for t in tokens) < 0.5:
+    letters = sum(map(len, words))
+    if letters / sum(map(len, tokens)) < 0.5:
         return None
     avg = letters / len(words)
     return True if 2.5 <= avg <= 12 else None

@@ -103,3 +103,16 @@ def test_sniff_judges_a_non_seekable_stream_by_its_head_and_gives_it_back() -> N
     assert kind == "csv" and stream.read() == data
     kind, stream = sniff(io.BytesIO(make_docx()), "x.txt")
     assert kind == "docx" and stream.tell() == 0
+
+
+@pytest.mark.parametrize("data, kind", [
+    # one control byte in ten is still text (a log with ANSI colours and a stray BEL)...
+    ((b"ok line\x07\n" + b"\x1b[31mred\x1b[0m text\n") * 50, "text"),
+    # ...more than one in ten is not
+    (b"abcdefgh\x01\x02" * 100, "binary"),
+    (b"abcdefgh\x7f\x7f" * 100, "binary"),
+    # tabs, line breaks and form feeds are text
+    (b"a\tb\r\nc\fd\ve\n" * 200, "text"),
+])
+def test_the_share_of_control_bytes_decides_text_or_binary(data: bytes, kind: str) -> None:
+    assert detect_kind(data, "blob.dat") == kind
