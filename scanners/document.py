@@ -20,9 +20,9 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from scanners.codenames import CodenamePairs
 from scanners.country import record_country, value_country
@@ -32,9 +32,12 @@ from scanners.extract.kinds import detect_kind_stream
 from scanners.row_context import is_cell, row_context
 from scanners.walk import SourcePath, open_fd
 from spill.errors import OutsideRoot, Skipped, Unreadable
-from spill.mask import mask, mask_context
+from spill.mask import CONTEXT_WIDTH, mask, mask_context
 from spill.model import Detection, FileRecord, FileResult, FileStatus, Finding, Segment, file_id
 from spill.redact import Redactor
+
+if TYPE_CHECKING:
+    from scanners.parts import Part
 
 DETECT_BATCH_SEGMENTS = 512
 DETECT_BATCH_CHARS = 2_000_000
@@ -48,8 +51,23 @@ class ScanTask:
     path: str
     fs_path: SourcePath
     sha256: str
-    size: int | None
+    size: int | None  # of the whole file, also for a part
     mtime: float | None
+    part: Part | None = None  # one part of a huge text file (``scanners.parts``); None: the whole file
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """What tells tasks apart: the path, and the part (-1 for a whole file)."""
+        return self.path, -1 if self.part is None else self.part.index
+
+    @property
+    def work_bytes(self) -> int | None:
+        """The bytes this task reads (its time budget and progress go by them)."""
+        return self.part.byte_len if self.part is not None else self.size
+
+
+#: Where a worker sends a file's findings before the file ends (``Limits.stream_findings`` at a time).
+Sink = Callable[[list[FileResult]], None]
 
 
 def positioned(segments: Iterator[Segment | Member]) -> Iterator[tuple[int, Segment | Member]]:
@@ -90,7 +108,10 @@ class DocumentScanner:
         self.limits = limits
         self.redactor = redactor or Redactor(os.urandom(32))
 
-    def scan(self, task: ScanTask) -> list[FileResult]:
+    def scan(self, task: ScanTask, sink: Sink | None = None) -> list[FileResult]:
+        """The results of one top-level file (or of one part of a huge one). With a ``sink``, the file's
+        own findings go there in chunks as they are found (each with the file status ``pending``) and
+        the last result says ``streamed``; findings in archive members stay in their member's result."""
         results: list[FileResult] = []
         try:
             stream = open_source(task.fs_path)
@@ -100,8 +121,24 @@ class DocumentScanner:
             return [FileResult(_record(task.path, None, task.sha256, task.size, task.mtime, None,
                                        FileStatus.ERROR, reason))]
         with stream, budget_scope(Budget(self.limits.max_expanded_bytes)):
-            self._scan_object(stream, task.path, None, 0, task.sha256, task.size, task.mtime, results)
+            if task.part is None:
+                self._scan_object(stream, task.path, None, 0, task.sha256, task.size, task.mtime, results, sink)
+            else:
+                self._scan_part(stream, task, task.part, results, sink)
         return self._redact(results)
+
+    def _scan_part(self, stream: BinaryIO, task: ScanTask, part: Part, results: list[FileResult],
+                   sink: Sink | None) -> None:
+        """One part of a huge text file: its windows, as a reading of the whole file yields them there.
+        The document-level verdict is part 0's (it holds the text the rubric classifier reads)."""
+        from scanners.extract.text import extract_part
+
+        result = FileResult(_record(task.path, None, task.sha256, task.size, task.mtime, "text", FileStatus.DONE,
+                                    None))
+        result.file = _replace(result.file, named_after=self._named_after(task.path))
+        results.append(result)
+        self._read(result, extract_part(stream, self.limits, part), 0, results, sink,
+                   rubric=part.index == 0)
 
     def _redact(self, results: list[FileResult]) -> list[FileResult]:
         """Mask every snippet, locator and reason of one top-level file (see the class docstring)."""
@@ -125,7 +162,8 @@ class DocumentScanner:
 
     # ------------------------------------------------------------------ objects
     def _scan_object(self, stream: BinaryIO, path: str, parent: str | None, depth: int, sha256: str,
-                     size: int | None, mtime: float | None, results: list[FileResult]) -> None:
+                     size: int | None, mtime: float | None, results: list[FileResult],
+                     sink: Sink | None = None) -> None:
         result = FileResult(_record(path, parent, sha256, size, mtime, None, FileStatus.DONE, None))
         results.append(result)
         try:
@@ -139,6 +177,16 @@ class DocumentScanner:
             reason = "empty file" if kind == "empty" else f"{kind}: no text to read"
             result.file = _replace(result.file, status=FileStatus.SKIPPED, reason=reason)
             return
+        self._read(result, extractor(stream, self.limits), depth, results, sink if depth == 0 else None,
+                   rubric=kind in RUBRIC_KINDS)
+
+    def _read(self, result: FileResult, items: Iterator[Segment | Member], depth: int,
+              results: list[FileResult], sink: Sink | None, *, rubric: bool) -> None:
+        """Detect in an object's segments, recurse into its members; with a ``sink``, send its findings
+        on every ``stream_findings``."""
+        path = result.file.path
+        # two windows of a huge text file at a time (the defaults: 2,000,000 characters either way)
+        batch_limit = min(DETECT_BATCH_CHARS, 2 * self.limits.chunk_chars)
         batch: list[tuple[int, Segment]] = []
         batch_chars = 0
         rubric_parts: dict[str | None, list[str]] = {}  # by chat thread (None: the document's own text)
@@ -148,7 +196,7 @@ class DocumentScanner:
         countries: dict[str, tuple[str, str]] = {}  # record → the country a cell of it states
         codenames = CodenamePairs()
         try:
-            for offset, item in positioned(extractor(stream, self.limits)):
+            for offset, item in positioned(items):
                 if isinstance(item, Member):
                     self._scan_member(item, path, result.file.id, depth, results)
                     continue
@@ -159,16 +207,19 @@ class DocumentScanner:
                     if stated:
                         countries[item.record] = stated
                 codenames.see(item)
-                full = len(batch) >= DETECT_BATCH_SEGMENTS or batch_chars >= DETECT_BATCH_CHARS
+                full = len(batch) >= DETECT_BATCH_SEGMENTS or batch_chars >= batch_limit
                 # a table row stays in one batch (its cells give each other context), up to a bound
                 same_row = bool(batch) and item.record is not None and batch[-1][1].record == item.record \
-                    and len(batch) < 4 * DETECT_BATCH_SEGMENTS and batch_chars < 4 * DETECT_BATCH_CHARS
+                    and len(batch) < 4 * DETECT_BATCH_SEGMENTS and batch_chars < 4 * batch_limit
                 if full and not same_row:
                     self._detect(batch, path, result, seen, state)
+                    if sink is not None and len(result.findings) >= self.limits.stream_findings:
+                        self._send(result, countries, sink)
+                        seen = {span for span in seen if span[1] > offset}  # a later window starts past offset
                     batch, batch_chars = [], 0
                 batch.append((offset, item))
                 batch_chars += len(item.text)
-                if kind in RUBRIC_KINDS and rubric_chars < RUBRIC_TEXT_CHARS:
+                if rubric and rubric_chars < RUBRIC_TEXT_CHARS:
                     part = _rubric_text(item)
                     rubric_parts.setdefault(item.locator.get("thread"), []).append(part)
                     rubric_chars += len(part)
@@ -196,6 +247,13 @@ class DocumentScanner:
                     severity=verdict.severity, score=verdict.score, rule=verdict.rule,
                     preview=verdict.client or "(client not named)", client=verdict.client,
                     signals=verdict.signals))
+
+    def _send(self, result: FileResult, countries: dict[str, tuple[str, str]], sink: Sink) -> None:
+        """Send the findings so far (masked as the file's last result will be) and forget them."""
+        found = [_with_record_country(f, countries) for f in result.findings] if countries else result.findings
+        result.findings = []
+        result.streamed = True
+        sink(self._redact([FileResult(_replace(result.file, status=FileStatus.PENDING), found, streamed=True)]))
 
     def _rubric_verdict(self, parts: dict[str | None, list[str]], path: str):
         """The document's LAB_RUBRIC verdict. A chat export is judged thread by thread: a day of messages
@@ -267,15 +325,18 @@ class DocumentScanner:
         for (offset, seg), found, index in zip(batch, detections, in_row, strict=True):
             if not found:
                 continue
-            spans = [(d.start, d.end, d.entity_type) for d in found]
+            near = _Nearby([(d.start, d.end, d.entity_type) for d in found])
             place = Places(seg.text)
             for d in found:
+                if seg.owns is not None and not _owned(seg, d):
+                    continue  # the window beside this one reports it
                 key = (offset + d.start, offset + d.end)
                 if key in seen:
-                    continue  # the overlap of two windows of a huge file, whichever type each window saw
+                    continue  # one finding per span, whichever types the detectors saw there
                 seen.add(key)
                 value = seg.text[d.start:d.end]
-                context, c_start, c_end = mask_context(seg.text, (d.start, d.end), spans, d.entity_type)
+                context, c_start, c_end = mask_context(seg.text, (d.start, d.end), near(d.start, d.end),
+                                                       d.entity_type)
                 if index >= 0:  # a table cell: its header and the masked cells beside it
                     row = rows[seg.record or ""]
                     parts = row_parts.setdefault(seg.record or "", [None] * len(row))
@@ -288,6 +349,27 @@ class DocumentScanner:
                     location=dict(seg.locator), preview=mask(value, d.entity_type), context=context,
                     ctx_start=c_start, ctx_end=c_end, value=value, record=seg.record,
                     unit=place.unit(offset, d.start), country=country, country_via=country_via))
+
+
+def _owned(seg: Segment, d: Detection) -> bool:
+    """Whether a window reports this value (``Segment.owns``)."""
+    lo, hi = seg.owns or (0, len(seg.text))
+    return lo <= d.start < hi or (d.start < lo and d.end > 2 * lo)  # 2 * lo: the previous window's end
+
+
+class _Nearby:
+    """The detected spans a snippet around a value can show (a window of a dense log holds tens of
+    thousands: each snippet looks only at those within its reach, found by bisection)."""
+
+    def __init__(self, spans: list[tuple[int, int, str]]) -> None:
+        self.spans = sorted(set(spans))
+        self.starts = [s for s, _, _ in self.spans]
+        self.longest = max((e - s for s, e, _ in self.spans), default=0)
+
+    def __call__(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        lo = bisect.bisect_left(self.starts, start - CONTEXT_WIDTH - self.longest)
+        hi = bisect.bisect_left(self.starts, end + CONTEXT_WIDTH)
+        return self.spans[lo:hi]
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")

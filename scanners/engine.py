@@ -32,7 +32,9 @@ from typing import Any
 from scanners.document import ScanTask
 from scanners.executors import Executor
 from scanners.extract.base import Limits
-from scanners.pool import Failed, Finished, Started, WorkerConfig
+from scanners.part_merge import PartMerge
+from scanners.parts import hash_and_plan
+from scanners.pool import Failed, Finished, Started, Streamed, WorkerConfig
 from scanners.walk import Entry, sha256_file, walk
 from spill.case import Case, bulk
 from spill.errors import OutsideRoot, UsageError
@@ -156,7 +158,7 @@ def _run_scan(case: Case, options: ScanOptions, progress: Callable[[Progress], N
                                       case.store.mask_key()), jobs)
     pool.share_words(sorted(redactor.known))
     run = _Run(case, options, root, scan_id, rules_fp, pool, state, progress or (lambda p: None), redactor,
-               control or ScanControl())
+               control or ScanControl(), jobs)
     try:
         run.loop()
     except BaseException:
@@ -227,7 +229,7 @@ class _Run:
 
     def __init__(self, case: Case, options: ScanOptions, root: Path, scan_id: int, rules_fp: str,
                  pool: Any, state: Progress, progress: Callable[[Progress], None], redactor: Redactor,
-                 control: ScanControl) -> None:
+                 control: ScanControl, jobs: int = 1) -> None:
         self.case, self.options, self.root, self.scan_id, self.rules_fp = case, options, root, scan_id, rules_fp
         self.pool, self.state, self.progress, self.redactor = pool, state, progress, redactor
         self.control = control
@@ -248,6 +250,10 @@ class _Run:
         # a scan that writes much more than the case holds builds the triage indexes at its end
         self.defer_indexes_at = max(bulk.DEFER_AFTER, case.scans.finding_count() // 4)
         self.indexes_deferred = False
+        # a text file over split_bytes is cut into parts for several workers (scanners.parts)
+        self.split_above = options.limits.split_bytes if jobs > 1 else 0
+        self.merges: dict[str, PartMerge] = {}  # path → a split file whose parts are being scanned
+        self.streamed: set[tuple[str, int]] = set()  # tasks whose findings came in chunks
 
     # ------------------------------------------------------------------- loop
     def loop(self) -> None:
@@ -266,6 +272,9 @@ class _Run:
             for event in self.pool.events(0.2):
                 if isinstance(event, Started):
                     self.state.current = event.task.path
+                elif isinstance(event, Streamed):
+                    self.streamed.add(event.task.key)
+                    self._take(event.task, event.results)
                 elif isinstance(event, Finished):
                     outstanding -= 1
                     self._finished(event.task, event.results)
@@ -273,10 +282,8 @@ class _Run:
                     outstanding -= 1
                     reason = event.reason if event.reason.startswith(("timeout", "memory")) else (
                         f"error: {event.reason}")
-                    self._finished(event.task, [FileResult(FileRecord(
-                        id=file_id(event.task.path), path=event.task.path, parent=None, sha256=event.task.sha256,
-                        size=event.task.size, mtime=event.task.mtime, kind=None, status=FileStatus.ERROR,
-                        reason=reason))])
+                    self._finished(event.task, [FileResult(_base_record(event.task, FileStatus.ERROR, reason),
+                                                           streamed=event.task.key in self.streamed)])
             retries = self.pool.take_retries()
             if retries and self.state.pausing:
                 outstanding -= self._take_back(retries)
@@ -299,6 +306,11 @@ class _Run:
         self.state.pausing = True
         self.taken_back += len(tasks)
         for task in tasks:
+            merge = self.merges.get(task.path)
+            if task.part is not None and merge is not None:
+                merge.abandon(task.part.index)
+                if not merge.left:
+                    del self.merges[task.path]
             self.in_flight.pop(task.sha256, None)
             self.waiting.pop(task.sha256, None)
             if task.path in self.pending_members_of:
@@ -333,7 +345,10 @@ class _Run:
                 self._unchanged(entry)
                 continue
             try:
-                sha = sha256_file(entry.fs_path)
+                if self.split_above and (entry.size or 0) > self.split_above:
+                    sha, parts = hash_and_plan(entry.fs_path, entry.path.rsplit("/", 1)[-1], self.options.limits)
+                else:
+                    sha, parts = sha256_file(entry.fs_path), []
             except FileNotFoundError:
                 self._record_now(entry, None, FileStatus.ERROR, "vanished: deleted during the scan")
                 continue
@@ -356,7 +371,13 @@ class _Run:
             self.in_flight[sha] = entry.path
             if known:
                 self.pending_members_of.append(entry.path)
-            yield ScanTask(entry.path, entry.fs_path, sha, entry.size, entry.mtime)
+            task = ScanTask(entry.path, entry.fs_path, sha, entry.size, entry.mtime)
+            if not parts:
+                yield task
+                continue
+            self.merges[entry.path] = PartMerge(parts)
+            for part in parts:
+                yield dataclasses.replace(task, part=part)
 
     def _trusts_mtime(self) -> bool:
         return self.options.resume or self.options.trust_mtime
@@ -386,22 +407,46 @@ class _Run:
         self.state.bytes_done += entry.size or 0
 
     # ----------------------------------------------------------------- output
-    def _finished(self, task: ScanTask, results: list[FileResult]) -> None:
+    def _take(self, task: ScanTask, results: list[FileResult]) -> None:
+        """Results of a file (a chunk, or its end) on their way to the writer."""
         new_words = [w for result in results for f in result.findings if f.value is not None
                      for w in self.redactor.learn(f.value)]
         if new_words:
             self.pool.share_words(new_words)  # workers mask them from their next batch on
             self.new_words.extend(new_words)
+        merge = self.merges.get(task.path) if task.part is not None else None
+        self._pending(merge.accept(results) if merge is not None else results)
+
+    def _pending(self, results: list[FileResult]) -> None:
         for result in results:
-            self._count_status(result.file.status)
+            if result.file.status != FileStatus.PENDING:
+                self._count_status(result.file.status)
             self.state.findings += len(result.findings)
             for f in result.findings:
                 self.state.by_category[str(f.category)] += 1
             if result.findings and self.state.first_finding_after is None:
                 self.state.first_finding_after = self.state.elapsed
-        self.state.files_done += 1
-        self.state.bytes_done += task.size or 0
         self.pending.extend(results)
+
+    def _finished(self, task: ScanTask, results: list[FileResult]) -> None:
+        self.streamed.discard(task.key)
+        self.state.bytes_done += task.work_bytes or 0
+        if task.part is not None:
+            merge = self.merges.get(task.path)
+            if merge is None:  # a pause took the rest of this file back: it is scanned again on --resume
+                return
+            self._take(task, results)
+            top = results[0].file if results else _base_record(task, FileStatus.ERROR, "error: no result")
+            complete = merge.finish(task.part.index, top.status, top.reason)
+            if not merge.left:
+                del self.merges[task.path]
+            if not complete:
+                return
+            results = [merge.final(_base_record(task, FileStatus.DONE, None))]
+            self._pending(results)
+        else:
+            self._take(task, results)
+        self.state.files_done += 1
         self.in_flight.pop(task.sha256, None)
         if results and results[0].file.status == FileStatus.DONE:
             self.by_sha[task.sha256] = task.path
@@ -453,6 +498,11 @@ class _Run:
     def report(self) -> None:
         self.state.bytes_in_flight = 0
         self.progress(self.state)
+
+
+def _base_record(task: ScanTask, status: FileStatus, reason: str | None) -> FileRecord:
+    return FileRecord(id=file_id(task.path), path=task.path, parent=None, sha256=task.sha256, size=task.size,
+                      mtime=task.mtime, kind=None, status=status, reason=reason)
 
 
 def _same_stat(known: KnownFile, entry: Entry) -> bool:

@@ -1,7 +1,9 @@
 """Worker processes behind a small seam: submit a batch of files, receive events.
 
 ``ProcessPool`` is the local executor: N processes, each loading the detector once,
-each with its own task queue so the parent always knows which file a worker is on.
+each with its own task queue so the parent always knows which file a worker is on. A worker
+sends a file's findings in chunks as it finds them (``Streamed``), so a file with millions of
+findings needs no more memory than one with a few.
 That is what lets the parent enforce the per-file time and memory budget even inside
 C code (PDFium, spaCy): a worker over budget is killed, its file recorded as
 ``error: timeout`` / ``error: memory``, its other files handed out again, and a fresh
@@ -25,6 +27,7 @@ import signal
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -61,6 +64,14 @@ class Finished:
 
 
 @dataclass(frozen=True, slots=True)
+class Streamed:
+    """Findings of a file the worker is still on (a chunk of ``Limits.stream_findings``; file status ``pending``)."""
+
+    task: ScanTask
+    results: list[FileResult]
+
+
+@dataclass(frozen=True, slots=True)
 class Failed:
     """A worker was stopped on this file (over its time or memory budget, or it died)."""
 
@@ -68,7 +79,7 @@ class Failed:
     reason: str
 
 
-Event = Started | Finished | Failed
+Event = Started | Streamed | Finished | Failed
 
 
 class Executor(Protocol):
@@ -163,8 +174,8 @@ class ProcessPool:
         a multi-GB file shows progress before it is finished."""
         total = 0
         for w in self._workers.values():
-            if w.current is not None and w.current.size:
-                total += min(w.current.size, max(0, _bytes_read(w.process.pid) - w.read_at_start))
+            if w.current is not None and w.current.work_bytes:
+                total += min(w.current.work_bytes, max(0, _bytes_read(w.process.pid) - w.read_at_start))
         return total
 
     def withdraw(self) -> list[ScanTask]:
@@ -252,6 +263,8 @@ class ProcessPool:
             worker.current, worker.started_at = task, time.monotonic()
             worker.read_at_start = _bytes_read(worker.process.pid)
             return Started(task)
+        if kind == "chunk":
+            return Streamed(msg[2], msg[3])
         if kind == "done":
             task, results = msg[2], msg[3]
             worker.current = None
@@ -270,7 +283,7 @@ class ProcessPool:
                 reason = f"worker died (exit code {worker.process.exitcode})"
             elif worker.current is not None:
                 self.peak_rss = max(self.peak_rss, _rss(worker.process.pid))
-                budget = file_budget_seconds(limits, worker.current.size)
+                budget = file_budget_seconds(limits, worker.current.work_bytes)
                 if now - worker.started_at > budget:
                     reason = f"timeout: over {budget:g} s"
                 elif _rss(worker.process.pid) > limits.file_memory:
@@ -281,7 +294,7 @@ class ProcessPool:
             worker.process.join(timeout=5)
             del self._workers[worker.wid]
             culprit = worker.current
-            rest = [t for batch in worker.outstanding for t in batch if culprit is None or t.path != culprit.path]
+            rest = [t for batch in worker.outstanding for t in batch if culprit is None or t.key != culprit.key]
             self._retry.extend(rest)
             self._spawn()
             if culprit is not None:
@@ -298,7 +311,7 @@ def file_budget_seconds(limits: Limits, size: int | None) -> float:
 def _remove(batches: list[list[ScanTask]], task: ScanTask) -> None:
     for batch in batches:
         for i, t in enumerate(batch):
-            if t.path == task.path:
+            if t.key == task.key:
                 del batch[i]
                 if not batch:
                     batches.remove(batch)
@@ -394,4 +407,10 @@ def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, paren
         scanner.redactor.add(words)
         for task in batch:
             results.put(("start", wid, task))
-            results.put(("done", wid, task, scanner.scan(task)))
+            # the names pass writes a file's names in one go (spill.case.names): only the scan streams
+            sink = None if config.names is not None else partial(_send_chunk, results, wid, task)
+            results.put(("done", wid, task, scanner.scan(task, sink)))
+
+
+def _send_chunk(results: Any, wid: int, task: ScanTask, chunk: list[FileResult]) -> None:
+    results.put(("chunk", wid, task, chunk))

@@ -185,7 +185,7 @@ class RayPool:
         self._next_wid = 0
         self._words: list[int] = []
         self._retry: list[ScanTask] = []
-        self._alone: set[str] = set()  # paths to hand out one at a time (their batch's worker died)
+        self._alone: set[tuple[str, int]] = set()  # tasks to hand out one at a time (their batch's worker died)
         self._events: list[Event] = []
         self.peak_rss = 0
         self.started = 0
@@ -234,12 +234,12 @@ class RayPool:
     def submit(self, batch: Sequence[ScanTask]) -> None:
         if not self.started:
             self._start()
-        together = [t for t in batch if t.path not in self._alone]
-        groups = [[t] for t in batch if t.path in self._alone] + ([together] if together else [])
+        together = [t for t in batch if t.key not in self._alone]
+        groups = [[t] for t in batch if t.key in self._alone] + ([together] if together else [])
         for group in groups:
             actor = min(self._actors.values(), key=lambda a: len(a.calls))
             words, actor.words_sent = self._words[actor.words_sent:], len(self._words)
-            budget = sum(file_budget_seconds(self.config.limits, t.size) for t in group)
+            budget = sum(file_budget_seconds(self.config.limits, t.work_bytes) for t in group)
             if not actor.calls:
                 actor.head_since = time.monotonic()
                 self._events.append(Started(group[0]))
@@ -296,11 +296,11 @@ class RayPool:
     def _failed(self, batch: list[ScanTask], reason: str, *, retry_alone: bool = False) -> Iterator[Event]:
         """A batch that failed as a whole: several files are retried one by one; one file is that file's
         error, unless ``retry_alone`` (a worker lost while on it for the first time: a node may just have gone)."""
-        if len(batch) == 1 and (not retry_alone or batch[0].path in self._alone):
-            self._alone.discard(batch[0].path)
+        if len(batch) == 1 and (not retry_alone or batch[0].key in self._alone):
+            self._alone.discard(batch[0].key)
             yield Failed(batch[0], reason)
             return
-        self._alone.update(t.path for t in batch)
+        self._alone.update(t.key for t in batch)
         self._retry.extend(batch)
 
     def _lost(self, actor: _Actor, reason: str) -> Iterator[Event]:

@@ -57,8 +57,11 @@ def _mask_keep_tail(value: str, keep: int) -> str:
     return "".join(DOT if i in hidden else c for i, c in enumerate(value))
 
 
+CONTEXT_WIDTH = 48  # characters of a snippet on each side of its value
+
+
 def mask_context(text: str, target: tuple[int, int], others: list[tuple[int, int, str]],
-                 entity_type: str, width: int = 48) -> tuple[str, int, int]:
+                 entity_type: str, width: int = CONTEXT_WIDTH) -> tuple[str, int, int]:
     """Cut a snippet around ``target`` with every detected value in it masked.
 
     Returns the snippet and where the masked target sits in it. ``others`` are every

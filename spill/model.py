@@ -130,7 +130,12 @@ class Segment:
     ``offset`` is the absolute character offset of ``text[0]`` in the file's extracted text
     when the extractor knows it (overlapping windows of a huge file): the engine uses it to
     place and de-duplicate findings; otherwise segments are laid end to end with one
-    separator character between them.
+    separator character between them. ``owns`` (a window of a huge file) is the range of ``text``
+    whose values are this window's to report, from the middle of its overlap with the window before
+    to the middle of its overlap with the next: windows seen one after the other, or by different
+    workers, report each value once, from the window that sees it with context on both sides; a
+    value that starts before that range and ends past the previous window's end (longer than half
+    the overlap) is this window's too, since no window before saw it whole.
     """
 
     text: str
@@ -140,6 +145,7 @@ class Segment:
     prose: bool | None = None
     record: str | None = None
     offset: int | None = None
+    owns: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,11 +251,16 @@ class FileResult:
     """Everything one file (or archive member) produced, written in one transaction.
 
     ``codenames``: (project codename, client lab) pairs its tables state (``scanners/codenames.py``).
+    ``streamed``: the file's findings reach the writer in several results (a file with many findings,
+    or the parts of a huge one): each adds to what the earlier ones wrote, a result with the file
+    status ``pending`` says more follow, and the last one drops what an earlier scan stored for the
+    file and this scan did not find again.
     """
 
     file: FileRecord
     findings: list[Finding] = field(default_factory=list)
     codenames: list[tuple[str, str]] = field(default_factory=list)
+    streamed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,9 @@ LIMIT_OPTIONS: tuple[LimitOption, ...] = (
                 "extra seconds per MiB of the file (default 2: a 2 GB log is not a hang)"),
     LimitOption("file-memory-mb", "file_memory", 1536, 2**20, int, "MB",
                 "resident memory a worker may reach on one file (default 1536)"),
+    LimitOption("split-mb", "split_bytes", 64, 2**20, int, "MB",
+                "with --jobs over 1, a text file over MB is cut into parts of MB that several workers read at "
+                "once (default 64; 0: never)"),
 )
 """The limits `spill scan` takes on its command line, in --help order; the defaults equal ``Limits()``."""
 

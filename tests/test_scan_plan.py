@@ -32,8 +32,9 @@ def test_limit_options_default_to_the_engines_limits() -> None:
 def test_cli_limit_flags_set_the_limits_in_their_units() -> None:
     args = build_parser().parse_args(["scan", "s", "--case", "c.db", "--max-depth", "3", "--max-expanded-mb", "10",
                                       "--max-ratio", "50", "--file-timeout", "5", "--file-timeout-per-mb", "0.5",
-                                      "--file-memory-mb", "512"])
+                                      "--file-memory-mb", "512", "--split-mb", "0"])
     limits = _limits(args, Limits())
+    assert limits.split_bytes == 0
     assert (limits.max_depth, limits.max_expanded_bytes, limits.max_ratio) == (3, 10 * 2**20, 50.0)
     assert (limits.file_timeout, limits.file_timeout_per_mib, limits.file_memory) == (5.0, 0.5, 512 * 2**20)
     assert _limits(build_parser().parse_args(["scan", "s", "--case", "c.db"]), Limits()) == Limits()

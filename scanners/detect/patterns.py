@@ -25,7 +25,7 @@ context words is in the segment or its header.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -432,12 +432,18 @@ class PatternDetector:
             key=lambda c: (-_rank_score(c), not c.validated, -(c.end - c.start), c.start, c.runner.order,
                            c.runner.rule.id),
         )
+        # kept spans never overlap, so in start order their ends rise too: a candidate overlaps one
+        # only if it overlaps the last kept span that starts before it ends (bisect: a window of a
+        # dense log holds tens of thousands of candidates)
         kept: list[_Candidate] = []
+        keys: list[tuple[int, int]] = []
         for cand in ranked:
-            if any(cand.start < k.end and k.start < cand.end for k in kept):
+            i = bisect_left(keys, (cand.end, -1))
+            if i and kept[i - 1].end > cand.start:
                 continue
-            kept.append(cand)
-        kept.sort(key=lambda c: (c.start, c.end))
+            i = bisect_left(keys, (cand.start, cand.end))
+            keys.insert(i, (cand.start, cand.end))
+            kept.insert(i, cand)
         return kept
 
     @staticmethod

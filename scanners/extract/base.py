@@ -42,6 +42,8 @@ class Limits:
     file_timeout: float = 300.0  # seconds one top-level file may take, plus…
     file_timeout_per_mib: float = 2.0  # …this many per MiB of it (a 2 GB log is not a hang)
     file_memory: int = 1536 * 1024**2  # resident bytes a worker may use on one file
+    split_bytes: int = 64 * 1024**2  # a text file over this is cut into parts this big for several workers (0: never)
+    stream_findings: int = 10_000  # a worker sends a file's findings to the writer in chunks of this many
 
 
 @dataclass(frozen=True, slots=True)

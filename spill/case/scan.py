@@ -29,9 +29,12 @@ class ScanStore:
     def __init__(self, store: Store, log: DecisionLog) -> None:
         self.store = store
         self.log = log
+        # file id → its decided findings as they stood before a streamed file's first chunk (see write_results)
+        self._decided: dict[str, dict[tuple[str | None, str, str], Any]] = {}
 
     # ------------------------------------------------------------------- scans
     def begin(self, root: str, options: dict[str, Any], rules_fingerprint: str, model_version: str) -> int:
+        self._decided.clear()
         with self.store.transaction():
             table = self.store.db["scans"].insert({
                 "root": root, "started_at": clock.utcnow(), "status": "running",
@@ -98,6 +101,12 @@ class ScanStore:
         A re-scanned file's old findings are replaced; triage status, analyst-set severity and
         notes carry over to new findings with the same fingerprint, rule and location, and a
         carried decision on a finding with a new id is logged (so the log still explains it).
+
+        A ``streamed`` file comes in several results: each adds its findings (a finding's id is
+        the same in every scan, so a file scanned again after a kill mid-file replaces what the
+        killed scan wrote instead of adding to it), while the file's status is ``pending`` until
+        its last result, which then drops the findings an earlier scan stored and this one did not
+        find again. Until then they stay, with their decisions, which carry over as above.
         """
         files, findings, carried = [], [], []
         keys = KeyRows(self.store)
@@ -107,7 +116,11 @@ class ScanStore:
                 findings.extend(self._finding_rows(result, scan_id, store_values, carried, keys))
             self.store.db["files"].upsert_all(files, pk="id")
             self._insert_findings(findings)
-            self._write_codenames(results)
+            self._write_codenames([r for r in results if r.file.status != FileStatus.PENDING])
+            for result in results:
+                if result.streamed and result.file.status != FileStatus.PENDING:
+                    self.store.conn.execute("DELETE FROM findings WHERE file_id = ? AND scan_id IS NOT ?",
+                                            (result.file.id, scan_id))
             keys.write()
             self.log.record_carried(carried)
 
@@ -140,16 +153,18 @@ class ScanStore:
 
     def _finding_rows(self, result: FileResult, scan_id: int, store_values: bool,
                       carried: Carried, keys: KeyRows) -> list[dict[str, Any]]:
-        """The rows of one file's new findings, after dropping its old ones (keeping their decisions)."""
+        """The rows of one file's new findings, after dropping its old ones (keeping their decisions);
+        a streamed file's old ones stay until its last result (``write_results``)."""
         rec = result.file
-        previous: dict[tuple[str | None, str, str], Any] = {}
-        for r in self.store.conn.execute(
-                "SELECT f.id, f.fingerprint, f.rule, f.location, f.status, f.severity, f.note, EXISTS(SELECT 1 FROM"
-                " decisions d WHERE d.target = f.id AND d.action = 'severity') AS severity_decided FROM findings f"
-                " WHERE f.file_id = ?", (rec.id,)):
-            if r["status"] != "open" or r["note"] or r["severity_decided"]:
-                previous[(r["fingerprint"], r["rule"], r["location"])] = r
-        self.store.conn.execute("DELETE FROM findings WHERE file_id = ?", (rec.id,))
+        if not result.streamed:
+            previous = self._decided.pop(rec.id, None) or self._decided_findings(rec.id)
+            self.store.conn.execute("DELETE FROM findings WHERE file_id = ?", (rec.id,))
+        elif rec.status == FileStatus.PENDING:  # the decisions as they were before the file's first chunk
+            if rec.id not in self._decided:
+                self._decided[rec.id] = self._decided_findings(rec.id)
+            previous = self._decided[rec.id]
+        else:
+            previous = self._decided.pop(rec.id, None) or self._decided_findings(rec.id)
         out = []
         for f in result.findings:
             row = rows.finding_columns(f)
@@ -167,6 +182,17 @@ class ScanStore:
                 _carry(old, row, carried)
             out.append(row)
         return out
+
+    def _decided_findings(self, file_id: str) -> dict[tuple[str | None, str, str], Any]:
+        """A file's findings with a decision (status, note or severity), by fingerprint, rule and location."""
+        previous: dict[tuple[str | None, str, str], Any] = {}
+        for r in self.store.conn.execute(
+                "SELECT f.id, f.fingerprint, f.rule, f.location, f.status, f.severity, f.note, EXISTS(SELECT 1 FROM"
+                " decisions d WHERE d.target = f.id AND d.action = 'severity') AS severity_decided FROM findings f"
+                " WHERE f.file_id = ?", (file_id,)):
+            if r["status"] != "open" or r["note"] or r["severity_decided"]:
+                previous[(r["fingerprint"], r["rule"], r["location"])] = r
+        return previous
 
     # -------------------------------------------------------- case-wide masking
     def known_words(self) -> list[int]:
