@@ -10,6 +10,12 @@
 - Nothing raw beside a preview: the parent learns the words of every value found and
   sends them to the workers, which mask them in every snippet; after the scan, what was
   stored before a word became known is masked again (``spill.redact``).
+- One huge file on several workers: with more than one worker, a text file over
+  ``Limits.split_bytes`` is planned into parts while it is hashed (``scanners.parts``); each part is
+  a task, and the parts' results are put back together as one file (``scanners.part_merge``).
+- Streaming: a worker sends a file's findings in chunks as it finds them; they are written with
+  the file ``pending`` (a kill mid-file leaves it to be scanned again; stable finding ids mean the
+  rescan replaces them) and the file's last result settles its status.
 - Progress: events go to a ``progress`` callback (terminal bar, periodic lines or JSON
   lines — see ``spill.progress``).
 - Pause: when ``control.pause_requested`` is set (``SIGUSR1``, see ``spill.scan_control``)
@@ -23,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +40,7 @@ from scanners.extract.base import Limits
 from scanners.part_merge import PartMerge
 from scanners.parts import hash_and_plan
 from scanners.pool import Failed, Finished, Started, Streamed, WorkerConfig
+from scanners.scan_progress import Progress, _count_share, _counts
 from scanners.walk import Entry, sha256_file, walk
 from spill.case import Case, bulk
 from spill.errors import OutsideRoot, UsageError
@@ -71,42 +77,6 @@ class ScanOptions:
                 "trust_mtime": self.trust_mtime, "limits": dataclasses.asdict(self.limits),
                 "isolation": isolation_mode(self.isolate), "executor": self.executor,
                 "ray_address": self.ray_address}
-
-
-@dataclass
-class Progress:
-    """What the scan has done so far; handed to the progress callback."""
-
-    files_total: int | None = None
-    bytes_total: int | None = None
-    files_done: int = 0
-    bytes_done: int = 0
-    bytes_in_flight: int = 0  # read so far of the files being scanned now (display only)
-    unchanged: int = 0
-    duplicates: int = 0
-    errors: int = 0
-    skipped: int = 0
-    findings: int = 0
-    by_category: Counter[str] = field(default_factory=Counter)
-    started: float = field(default_factory=time.monotonic)
-    first_finding_after: float | None = None
-    worker_peak_rss: int = 0
-    workers_started: int = 0
-    remasked: int = 0  # stored snippets, locators and reasons masked again after the scan
-    remask_seconds: float = 0.0
-    current: str = ""
-    finished: bool = False
-    people: int = 0
-    link_seconds: float = 0.0  # people linkage, both runs
-    names_found: int = 0  # PERSON findings the names pass added
-    names_seconds: float = 0.0
-    index_seconds: float = 0.0  # building the triage indexes a big scan deferred (spill.case.bulk)
-    pausing: bool = False  # a pause was asked for: the files in hand are being finished
-    paused: bool = False  # the scan ended on a pause (``--resume`` continues)
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,24 +478,3 @@ def _base_record(task: ScanTask, status: FileStatus, reason: str | None) -> File
 def _same_stat(known: KnownFile, entry: Entry) -> bool:
     return known.size == entry.size and known.mtime is not None and entry.mtime is not None \
         and abs(known.mtime - entry.mtime) < 1e-6
-
-
-def _count_share(root: Path, state: Progress) -> None:
-    files = size = 0
-    for entry in walk(root):
-        if entry.skip_reason is None:
-            files += 1
-            size += entry.size or 0
-    state.files_total, state.bytes_total = files, size
-
-
-def _counts(state: Progress) -> dict[str, Any]:
-    return {"files_done": state.files_done, "bytes_done": state.bytes_done, "unchanged": state.unchanged,
-            "duplicates": state.duplicates, "errors": state.errors, "skipped": state.skipped,
-            "findings": state.findings, "by_category": dict(state.by_category),
-            "elapsed_seconds": round(state.elapsed, 3), "first_finding_seconds": state.first_finding_after,
-            "worker_peak_rss_mib": round(state.worker_peak_rss / 2**20, 1), "workers_started": state.workers_started,
-            "remasked": state.remasked, "remask_seconds": round(state.remask_seconds, 3),
-            "people": state.people, "link_seconds": round(state.link_seconds, 3), "names_found": state.names_found,
-            "names_seconds": round(state.names_seconds, 3),
-            "index_seconds": round(state.index_seconds, 3)}

@@ -67,7 +67,10 @@ def hash_and_plan(path: SourcePath | bytes | str, name: str, limits: Limits) -> 
     with os.fdopen(open_fd(path), "rb", buffering=0) as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             raise OSError("not a regular file")
-        planner = _Planner.for_file(fh, name, limits)
+        try:
+            planner = _Planner.for_file(fh, name, limits)
+        except Exception:  # hostile content that trips the kind or encoding sniffing: read it whole
+            planner = None
         fh.seek(0)
         while chunk := fh.read(HASH_CHUNK):
             digest.update(chunk)

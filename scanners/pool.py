@@ -396,7 +396,8 @@ def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, paren
             batch = tasks.get(timeout=1.0)
         except queue.Empty:
             if not _alive(parent_pid):
-                return  # the scan was killed: do not linger
+                results.cancel_join_thread()  # the scan was killed: nobody reads what is queued, do not linger
+                return
             continue
         if batch is None:
             import resource
@@ -408,9 +409,11 @@ def _worker_main(wid: int, config: WorkerConfig, tasks: Any, results: Any, paren
         for task in batch:
             results.put(("start", wid, task))
             # the names pass writes a file's names in one go (spill.case.names): only the scan streams
-            sink = None if config.names is not None else partial(_send_chunk, results, wid, task)
+            sink = None if config.names is not None else partial(_send_chunk, results, wid, task, parent_pid)
             results.put(("done", wid, task, scanner.scan(task, sink)))
 
 
-def _send_chunk(results: Any, wid: int, task: ScanTask, chunk: list[FileResult]) -> None:
+def _send_chunk(results: Any, wid: int, task: ScanTask, parent_pid: int, chunk: list[FileResult]) -> None:
+    if not _alive(parent_pid):  # the scan was killed mid-file: the rest of the file is nobody's
+        os._exit(0)
     results.put(("chunk", wid, task, chunk))

@@ -25,7 +25,10 @@ its time budget (the sum of its files' budgets) gets its actor killed and replac
 dies (killed, out of memory, a crash in native code, a node lost) is replaced too, and its batches are
 handed out again — the batch it was on one file at a time, so a file that kills a worker twice ends
 as ``error: worker died`` and every other file is still scanned. Resume, de-duplication and
-incremental re-scans are the engine's, identical to a local scan.
+incremental re-scans are the engine's, identical to a local scan. A huge text file is cut into parts
+here too (``scanners.parts``: each part is a task a worker on any node reads from the shared mount),
+but a Ray worker returns a file's or a part's findings when it ends rather than in chunks: a part, not
+a whole file, bounds what a Ray worker holds.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from spill import netguard
 from spill.case import Case
 from spill.report.export import export_rows
 
+IBAN = "DE89370400440532013000"  # python-stdnum's documented valid IBAN
 SHARE = Path(__file__).resolve().parent.parent / "sample_data" / "share"
 pytestmark = pytest.mark.timeout(900)
 
@@ -116,3 +117,26 @@ def scan_workers(title: bytes = b"ray::ScanWorker") -> list[int]:
 
 def busy_workers() -> list[int]:
     return scan_workers(b"ray::ScanWorker.scan")
+
+
+def test_a_huge_text_file_is_cut_into_parts_on_ray_too(cluster, tmp_path: Path) -> None:
+    from scanners.extract.base import Limits
+    from scanners.parts import hash_and_plan
+
+    share = tmp_path / "share"
+    share.mkdir()
+    lines = [f"2025-03-04T11:00:{i % 60:02d}Z INFO payout-svc req={i:08x} ünïcode=€ latency_ms={i % 900}\n"
+             for i in range(14_000)]
+    for i in range(0, len(lines), 50):
+        lines[i] = f"2025-03-04T11:00:00Z WARN beneficiary contractor=w{i:06d}@vendorco.com iban={IBAN}\n"
+    (share / "app.log").write_text("".join(lines), encoding="utf-8")
+    limits = Limits(chunk_chars=10_000, chunk_overlap=512, split_bytes=150_000)
+    assert len(hash_and_plan(str(share / "app.log"), "app.log", limits)[1]) >= 4
+    one = Case.create(tmp_path / "one.db")
+    run_scan(one, ScanOptions(share, jobs=1, use_ner=False, limits=limits))
+    parts = Case.create(tmp_path / "ray.db")
+    summary = run_scan(parts, ScanOptions(share, jobs=2, use_ner=False, limits=limits, executor="ray"))
+    assert summary.progress.findings == len(lines) // 50 * 2
+    assert comparable(parts) == comparable(one)
+    one.close()
+    parts.close()

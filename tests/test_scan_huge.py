@@ -175,6 +175,7 @@ if __name__ == "__main__":
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="finds the killed scan's workers in /proc")
 def test_killed_mid_file_then_resumed_keeps_decisions_without_duplicates(tmp_path: Path) -> None:
     share = tmp_path / "share"
     share.mkdir()
@@ -198,6 +199,10 @@ def test_killed_mid_file_then_resumed_keeps_decisions_without_duplicates(tmp_pat
     proc.kill()
     proc.wait()
     assert _pending_findings(case_path) >= 1000, "the kill must land while the file is half written"
+    deadline = time.monotonic() + 30  # its workers stop at their next chunk instead of reading on for nobody
+    while time.monotonic() < deadline and _processes_of(script.parent):
+        time.sleep(0.2)
+    assert not _processes_of(script.parent)
     progress = _scan(share, case_path, jobs=1, limits=limits, resume=True)
     assert progress.files_done == 1
     conn = sqlite3.connect(case_path)
@@ -208,6 +213,18 @@ def test_killed_mid_file_then_resumed_keeps_decisions_without_duplicates(tmp_pat
     assert status == [("confirmed", 17)]  # the decision moved with its value to its new place
     assert conn.execute("SELECT status FROM files WHERE path = 'app.log'").fetchone()[0] == "done"
     assert main(["verify", str(case_path)]) == 0
+
+
+def _processes_of(folder: Path) -> list[int]:
+    """Processes started from the killed script (a forkserver carries its folder in its command line)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(folder).encode() in (proc / "cmdline").read_bytes():
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
 
 
 def _pending_findings(case_path: Path) -> int:
