@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 LIMIT_LABELS = {"max-depth": "depth", "max-expanded-mb": "unpack MB", "max-ratio": "ratio",
                 "ratio-above-mb": "ratio>MB", "file-timeout": "timeout s", "file-timeout-per-mb": "+s/MB",
-                "file-memory-mb": "memory MB"}
+                "file-memory-mb": "memory MB", "split-mb": "split MB"}
 SETTLE_SECONDS = 0.4  # typing in the share field: measure once the path stops changing
 
 
