@@ -93,8 +93,14 @@ def _vote(v: _Votes, key: str, cls: IdClass, unique: dict[Kind, str], names: set
             v.unique.setdefault(kind, Counter())[other] += 1
     if cls is not IdClass.NAME:
         v.names.update(names)
-    if cls is IdClass.SECONDARY and len(v.contacts) <= HUB:
-        v.contacts.update(c for c in contacts if c != key)
+    if cls is IdClass.SECONDARY:
+        # only "more than HUB" matters: keep at most HUB + 1, or a block of n addresses (a log, a mailing
+        # list) costs n² (30,000 addresses in one block took linkage past 9 GB)
+        for c in contacts:
+            if len(v.contacts) > HUB:
+                break
+            if c != key:
+                v.contacts.add(c)
 
 
 def _split_vote(seen: Counter[str]) -> bool:

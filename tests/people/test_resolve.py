@@ -190,3 +190,17 @@ def test_resolve_keeps_ids_and_honours_a_split() -> None:
                         previous=renamed)
     _, who3 = resolve(doc("roster.csv", *roster), constraints=split)
     assert who3[roster[0].finding] == "P-kept" and who3.get(roster[2].finding) != "P-kept"
+
+
+def test_resolve_a_block_of_thousands_of_addresses_is_linear_and_links_nobody() -> None:
+    """A log or a mailing list: 4,000 different addresses in one block. Each is seen with more than HUB
+    others, so each is shared; counting that must not pair every address with every other (n²)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    addresses = [ob("EMAIL_ADDRESS", f"user{n}@x.example", unit="0:0:0", start=n * 20) for n in range(4_000)]
+    res, _ = resolve(doc("app.log", *addresses))
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    shared = {i.key: i.shared for i in res.identifiers}
+    assert all(shared[o.key] for o in addresses[:50]) and len(res.persons) == 0
+    assert grown_mib < 200  # n² is 1.6·10⁷ set entries, over a GB
