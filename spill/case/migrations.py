@@ -31,6 +31,8 @@ version is bumped only when it has finished.
   fingerprint is cleared, so the next scan reads them again (decisions carry over as on any re-scan).
   ``codenames``: the (project codename, client lab) pairs a file's tables state (a vendor's codename
   registry), so the client table names the lab of a document that only carries the codename.
+- **7**: the per-row ``AFTER INSERT`` trigger of the full-text index is dropped: the writers add each
+  transaction's new findings to it in one statement (``Store.insert_findings``, about 8x cheaper).
 """
 
 from __future__ import annotations
