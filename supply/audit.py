@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from spill.supply.lockfile import REPO, export_requirements
+from supply.lockfile import REPO, export_requirements
 
 PYPI_PROBE = "https://pypi.org/pypi/pip/20.0/json"  # the per-version API pip-audit uses
 NO_DATABASE = ("audit: no vulnerability database reachable ({why}). pip-audit needs PyPI's JSON API or an OSV "
@@ -47,7 +47,7 @@ def database_reachable(osv_url: str | None) -> tuple[bool, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spill.supply.audit", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m supply.audit", description=__doc__.split("\n")[0])
     parser.add_argument("--uv", default=os.environ.get("UV") or shutil.which("uv") or "uv")
     parser.add_argument("--pip-audit", default=str(REPO / ".venv-supply" / "bin" / "pip-audit"))
     parser.add_argument("--osv-url", default=os.environ.get("AUDIT_OSV_URL"))

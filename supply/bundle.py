@@ -30,8 +30,8 @@ from packaging.markers import Marker
 from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import parse_wheel_filename
 
-from spill.supply.install_script import INSTALL_SH
-from spill.supply.lockfile import REPO, Artifact, LockedPackage, export_requirements, locked_packages, project
+from supply.install_script import INSTALL_SH
+from supply.lockfile import REPO, Artifact, LockedPackage, export_requirements, locked_packages, project
 
 PYTHONS = ((3, 11), (3, 12), (3, 13))
 _LINUX = (["manylinux1_x86_64", "manylinux2010_x86_64", "manylinux2014_x86_64"]
@@ -227,7 +227,7 @@ def coverage_text(p: Plan, version: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spill.supply.bundle", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m supply.bundle", description=__doc__.split("\n")[0])
     parser.add_argument("--uv", default=os.environ.get("UV") or shutil.which("uv") or "uv")
     parser.add_argument("--dist", type=Path, default=REPO / "dist")
     parser.add_argument("--sbom", type=Path, help="the CycloneDX SBOM to ship (default: dist/spill-<version>.cdx.json "

@@ -19,8 +19,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from spill.supply.bundle import parse_requirements
-from spill.supply.lockfile import PYPROJECT, REPO, export_requirements, project
+from supply.bundle import parse_requirements
+from supply.lockfile import PYPROJECT, REPO, export_requirements, project
 
 
 def sha256s(component: dict) -> list[str]:
@@ -43,7 +43,7 @@ def check(sbom: dict, requirements: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spill.supply.sbom", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m supply.sbom", description=__doc__.split("\n")[0])
     parser.add_argument("--uv", default=os.environ.get("UV") or shutil.which("uv") or "uv")
     parser.add_argument("--cyclonedx", default=str(REPO / ".venv-supply" / "bin" / "cyclonedx-py"))
     parser.add_argument("-o", "--output", type=Path,

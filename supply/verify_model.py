@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spill import model_integrity as mi
-from spill.supply.pin_model import OFFICIAL_SHA256, OFFICIAL_URL
+from supply.pin_model import OFFICIAL_SHA256, OFFICIAL_URL
 
 OFFICIAL_PACKAGE = "en_core_web_sm"
 META_MAY_DIFFER = {"name", "description"}  # the re-upload's new name and its credit line
@@ -86,7 +86,7 @@ def fetch_official(dest: Path, url: str = OFFICIAL_URL, timeout: float = 60) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spill.supply.verify_model", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m supply.verify_model", description=__doc__.split("\n")[0])
     parser.add_argument("--wheel", type=Path, help="the official wheel, already downloaded (default: download it)")
     args = parser.parse_args(argv)
     manifest = mi.load_manifest()

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from spill.supply.lockfile import REPO, project
+from supply.lockfile import REPO, project
 
 NO_NETWORK_PROOF = (
     "import errno, socket\n"
@@ -54,7 +54,7 @@ def run(prefix: list[str], cmd: list[str], **kw) -> subprocess.CompletedProcess:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m spill.supply.airgap_check", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m supply.airgap_check", description=__doc__.split("\n")[0])
     parser.add_argument("--bundle", type=Path, default=REPO / "dist" / f"spill-offline-{project()['version']}")
     parser.add_argument("--python", action="append", default=[], help="interpreter(s) to install with (python3)")
     args = parser.parse_args(argv)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from spill import model_integrity as mi
-from spill.supply.lockfile import locked_packages
+from supply.lockfile import locked_packages
 
 OFFICIAL_WHEEL = "en_core_web_sm-3.8.0-py3-none-any.whl"
 OFFICIAL_URL = f"https://github.com/explosion/spacy-models/releases/download/en_core_web_sm-3.8.0/{OFFICIAL_WHEEL}"
