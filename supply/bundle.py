@@ -13,7 +13,6 @@ from the sdist whose sha256 the lock pins, and that wheel's hash is added to the
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import re
 import shutil
@@ -30,6 +29,7 @@ from packaging.markers import Marker
 from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import parse_wheel_filename
 
+from spill.model_integrity import sha256_of
 from supply.install_script import INSTALL_SH
 from supply.lockfile import REPO, Artifact, LockedPackage, export_requirements, locked_packages, project
 
@@ -175,12 +175,12 @@ def plan(reqs: list[Requirement], locked: dict[tuple[str, str], LockedPackage]) 
 def fetch(artifact: Artifact, cache: Path) -> Path:
     """The artifact from the cache or its URL, checked against the lock's sha256."""
     path = cache / artifact.filename
-    if path.exists() and _sha256(path) == artifact.sha256:
+    if path.exists() and sha256_of(path) == artifact.sha256:
         return path
     tmp = path.with_suffix(".part")
     with urllib.request.urlopen(artifact.url, timeout=120) as response, open(tmp, "wb") as out:
         shutil.copyfileobj(response, out, 1 << 20)
-    digest = _sha256(tmp)
+    digest = sha256_of(tmp)
     if digest != artifact.sha256:
         tmp.unlink()
         raise SystemExit(f"bundle: {artifact.filename}: sha256 {digest} is not the locked {artifact.sha256}")
@@ -198,17 +198,9 @@ def build_wheel(uv: str, source: Path, out: Path) -> Path:
     return dest
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def write_checksums(root: Path) -> int:
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != "SHA256SUMS")
-    lines = [f"{_sha256(p)}  {p.relative_to(root).as_posix()}" for p in files]
+    lines = [f"{sha256_of(p)}  {p.relative_to(root).as_posix()}" for p in files]
     (root / "SHA256SUMS").write_text("\n".join(lines) + "\n")
     return len(lines)
 
@@ -255,11 +247,11 @@ def main(argv: list[str] | None = None) -> int:
         built = build_wheel(args.uv, fetch(pkg.sdist, cache), wheels)
         if not built.name.endswith("-none-any.whl"):
             raise SystemExit(f"bundle: {built.name} is not pure Python: it cannot serve every target")
-        by_name[(pkg.name, pkg.version)].hashes.append(_sha256(built))
+        by_name[(pkg.name, pkg.version)].hashes.append(sha256_of(built))
         print(f"bundle: built {built.name} from the locked sdist {pkg.sdist.filename}", file=sys.stderr)
     own = build_wheel(args.uv, REPO, wheels)
     dist_name = project()["name"]
-    reqs.append(Requirement(dist_name, version, None, [_sha256(own)]))
+    reqs.append(Requirement(dist_name, version, None, [sha256_of(own)]))
 
     (out / "requirements.txt").write_text(
         f"# spill {version}: the lock as hash-pinned requirements (uv export), plus spill's own wheel.\n"

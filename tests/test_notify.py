@@ -134,8 +134,8 @@ def test_a_folder_adds_a_jurisdiction_and_replaces_one_by_id(tmp_path: Path) -> 
      "uk.yml:9: unknown key 'sectoin' in a notification rule (did you mean 'section'?)"),
     (UK.replace("examples: [[passport]]", "examples: [[name]]"),
      "uk.yml:11: rule 'uk.high_risk': example ['name'] does not meet 'when'"),
-    (UK.replace("negative_examples: [[name, email]]", "negative_examples: [[iban_placeholder]]"),
-     "uk.yml:12: unknown element 'iban_placeholder'"),
+    (UK.replace("negative_examples: [[name, email]]", "negative_examples: [[shoe_size]]"),
+     "uk.yml:12: unknown element 'shoe_size'"),
     ("- id: spill.x\n  entity_type: X\n", "uk.yml:1: not a jurisdiction file"),
     ("jurisdiction: [oops\n", "uk.yml:2: malformed YAML"),
 ])
