@@ -52,7 +52,9 @@ EvidenceChecker = Callable[[Case], Any]
 """Re-hashes the evidence (scanners.verify.check_evidence, handed in by the CLI): ``.intact``, ``.summary``,
 ``.problems``."""
 
-STOP_WAIT_SECONDS = 20.0  # quitting with "stop the scan": how long to wait for it to end
+# quitting with "stop the scan": how long to wait for it to end (the app closes as soon as it has; 20 s ran out
+# once on a loaded 2-core machine, and the app then closed with the scan still stopping)
+STOP_WAIT_SECONDS = 60.0
 
 
 class TriageApp(App[None], inherit_bindings=False):
